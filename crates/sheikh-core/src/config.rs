@@ -1,0 +1,231 @@
+//! Configuration of inputs, outputs and the run, read from YAML files.
+//!
+//! Each section has documented defaults, so a config file names only what differs.
+//! The full pipeline's config (see `configs/pipeline.yaml`) composes these sections with
+//! the other crates' stage settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, Result};
+use crate::io::{
+    BoxReader, DirectoryReader, DocumentWriter, FieldNames, JsonlFormat, JsonlReader,
+    ParquetFormat, ParquetReader, ReadOptions, ShardedWriter, WriterOptions,
+};
+
+/// Reads a YAML file into any config type (unknown keys are errors when the type says so).
+pub fn load_yaml<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|e| CoreError::io(path, e))?;
+    from_yaml_str(&text).map_err(|message| CoreError::Config {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// Parses YAML text into a config type.
+pub fn from_yaml_str<T: DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+    serde_saphyr::from_str(text).map_err(|e| e.to_string())
+}
+
+/// How to interpret the input path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormat {
+    /// A file by its suffix (`.jsonl[.gz|.zst]`, `.ndjson`, `.parquet`); a directory is a source tree (default).
+    #[default]
+    Auto,
+    /// A source tree read with `.gitignore` rules.
+    Directory,
+    /// JSON Lines file(s).
+    Jsonl,
+    /// Parquet file(s), The Stack v2 layout.
+    Parquet,
+}
+
+/// The `input:` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputConfig {
+    /// File or directory to read (default `fixtures/corpus`).
+    pub path: PathBuf,
+    /// How to read it (default `auto`).
+    pub format: InputFormat,
+    /// Directory input: repository name for every file (default none).
+    pub repo_name: Option<String>,
+    /// Directory input: each top-level directory is a repository (default `false`).
+    pub repo_from_top_dir: bool,
+    /// JSONL/Parquet input: field names (defaults read The Stack v1/v2 and our output).
+    pub fields: FieldNames,
+    /// Batching, size limit, vendored-path policy.
+    pub read: ReadOptions,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            path: PathBuf::from("fixtures/corpus"),
+            format: InputFormat::Auto,
+            repo_name: None,
+            repo_from_top_dir: false,
+            fields: FieldNames::default(),
+            read: ReadOptions::default(),
+        }
+    }
+}
+
+impl InputConfig {
+    /// The format `auto` resolves to for this path.
+    pub fn resolved_format(&self) -> Result<InputFormat> {
+        if self.format != InputFormat::Auto {
+            return Ok(self.format);
+        }
+        let meta = std::fs::metadata(&self.path).map_err(|e| CoreError::io(&self.path, e))?;
+        if meta.is_dir() {
+            return Ok(InputFormat::Directory);
+        }
+        let name = self.path.to_string_lossy();
+        if name.ends_with(".parquet") {
+            Ok(InputFormat::Parquet)
+        } else if [".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst", ".json.gz"]
+            .iter()
+            .any(|s| name.ends_with(s))
+        {
+            Ok(InputFormat::Jsonl)
+        } else {
+            Ok(InputFormat::Directory)
+        }
+    }
+
+    /// Opens the reader this section describes.
+    pub fn open(&self) -> Result<BoxReader> {
+        Ok(match self.resolved_format()? {
+            InputFormat::Directory | InputFormat::Auto => {
+                let mut b = DirectoryReader::builder(&self.path)
+                    .options(self.read.clone())
+                    .repo_from_top_dir(self.repo_from_top_dir);
+                if let Some(r) = &self.repo_name {
+                    b = b.repo_name(r.clone());
+                }
+                Box::new(b.build()?)
+            }
+            InputFormat::Jsonl => Box::new(JsonlReader::open(
+                &self.path,
+                self.fields.clone(),
+                self.read.clone(),
+            )?),
+            InputFormat::Parquet => Box::new(ParquetReader::open(
+                &self.path,
+                self.fields.clone(),
+                self.read.clone(),
+            )?),
+        })
+    }
+}
+
+/// Output file format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    /// zstd-compressed Parquet in the document schema (default).
+    #[default]
+    Parquet,
+    /// JSON Lines.
+    Jsonl,
+}
+
+/// The `output:` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Output directory (default `target/sheikh-out`).
+    pub path: PathBuf,
+    /// File format of the kept documents (default `parquet`).
+    pub format: OutputFormat,
+    /// Shard prefix and size.
+    pub shards: WriterOptions,
+    /// Also write dropped documents, with their provenance, to `rejected/` as JSONL (default `true`).
+    pub write_rejected: bool,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            path: PathBuf::from("target/sheikh-out"),
+            format: OutputFormat::Parquet,
+            shards: WriterOptions::default(),
+            write_rejected: true,
+        }
+    }
+}
+
+impl OutputConfig {
+    /// The directory kept documents go to.
+    pub fn data_dir(&self) -> PathBuf {
+        self.path.join("data")
+    }
+
+    /// The directory rejected documents go to.
+    pub fn rejected_dir(&self) -> PathBuf {
+        self.path.join("rejected")
+    }
+
+    /// Opens the writer of kept documents.
+    pub fn open_writer(&self) -> Box<dyn DocumentWriter> {
+        match self.format {
+            OutputFormat::Parquet => Box::new(ShardedWriter::new(
+                self.data_dir(),
+                ParquetFormat::default(),
+                self.shards.clone(),
+            )),
+            OutputFormat::Jsonl => Box::new(ShardedWriter::new(
+                self.data_dir(),
+                JsonlFormat,
+                self.shards.clone(),
+            )),
+        }
+    }
+
+    /// Opens the writer of rejected documents, if asked for.
+    pub fn open_rejected_writer(&self) -> Option<Box<dyn DocumentWriter>> {
+        self.write_rejected.then(|| {
+            Box::new(ShardedWriter::new(
+                self.rejected_dir(),
+                JsonlFormat,
+                self.shards.clone(),
+            )) as Box<dyn DocumentWriter>
+        })
+    }
+}
+
+/// The `runtime:` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuntimeConfig {
+    /// Worker threads; 0 means one per core (default 0). Output does not depend on it.
+    pub threads: usize,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig { threads: 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_yaml_fills_defaults_and_rejects_typos() {
+        let c: InputConfig = from_yaml_str("path: data/in.jsonl\nread:\n  batch_size: 7\n").unwrap();
+        assert_eq!(c.path, PathBuf::from("data/in.jsonl"));
+        assert_eq!(c.read.batch_size, 7);
+        assert_eq!(c.read.max_doc_bytes, ReadOptions::default().max_doc_bytes);
+        assert_eq!(c.fields, FieldNames::default());
+        let err = from_yaml_str::<InputConfig>("pathh: x\n").unwrap_err();
+        assert!(err.contains("pathh"), "{err}");
+    }
+}

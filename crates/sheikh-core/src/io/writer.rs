@@ -1,0 +1,143 @@
+//! Sharded output with atomic file commits.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::Document;
+use crate::error::Result;
+use crate::io::AtomicFile;
+
+/// A file format that documents can be written in, one shard at a time.
+pub trait ShardFormat: Send {
+    /// The open state of one shard.
+    type Encoder: Send;
+
+    /// File extension without the dot (`"parquet"`, `"jsonl"`).
+    fn extension(&self) -> &'static str;
+
+    /// Starts a shard in a temporary file.
+    fn open(&self, file: AtomicFile) -> Result<Self::Encoder>;
+
+    /// Appends documents to the shard.
+    fn write(&self, enc: &mut Self::Encoder, docs: &[Document]) -> Result<()>;
+
+    /// Finishes the shard's encoding and hands back the file to commit.
+    fn close(&self, enc: Self::Encoder) -> Result<AtomicFile>;
+}
+
+/// Anything documents can be written to.
+pub trait DocumentWriter: Send {
+    /// Writes a batch, in order.
+    fn write_batch(&mut self, docs: &[Document]) -> Result<()>;
+
+    /// Completes the output and returns the files written, in order.
+    fn finish(&mut self) -> Result<Vec<PathBuf>>;
+}
+
+/// Options of a [`ShardedWriter`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WriterOptions {
+    /// Shard file name prefix (default `"part"`: `part-00000.parquet`, …).
+    pub prefix: String,
+    /// Start a new shard once this many content bytes are in the current one (default 256 MiB).
+    pub shard_bytes: u64,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            prefix: "part".into(),
+            shard_bytes: 256 << 20,
+        }
+    }
+}
+
+/// Writes documents into `dir/PREFIX-00000.EXT`, `dir/PREFIX-00001.EXT`, … starting a new
+/// shard once the current one holds `shard_bytes` of content. Shard boundaries depend
+/// only on the documents' sizes, never on batch boundaries or thread count. Each shard
+/// is committed by rename when complete; unfinished shards vanish on drop.
+///
+/// ```
+/// use sheikh_core::io::{JsonlFormat, ShardedWriter, WriterOptions, DocumentWriter};
+/// use sheikh_core::{Document, Language};
+/// let dir = tempfile::tempdir().unwrap();
+/// let opts = WriterOptions { shard_bytes: 10, ..Default::default() };
+/// let mut w = ShardedWriter::new(dir.path(), JsonlFormat, opts);
+/// let docs: Vec<_> = (0..3).map(|i| Document::new(format!("doc number {i}"), Language::Other)).collect();
+/// w.write_batch(&docs).unwrap();
+/// let files = w.finish().unwrap();
+/// assert_eq!(files.len(), 3); // 12 bytes each, 10-byte shards
+/// ```
+pub struct ShardedWriter<F: ShardFormat> {
+    dir: PathBuf,
+    format: F,
+    options: WriterOptions,
+    current: Option<(F::Encoder, u64)>,
+    next_index: usize,
+    written: Vec<PathBuf>,
+}
+
+impl<F: ShardFormat> ShardedWriter<F> {
+    /// A writer into `dir` (created on first write).
+    pub fn new(dir: impl AsRef<Path>, format: F, options: WriterOptions) -> Self {
+        ShardedWriter {
+            dir: dir.as_ref().to_path_buf(),
+            format,
+            options,
+            current: None,
+            next_index: 0,
+            written: Vec::new(),
+        }
+    }
+
+    fn shard_path(&self, index: usize) -> PathBuf {
+        self.dir.join(format!(
+            "{}-{index:05}.{}",
+            self.options.prefix,
+            self.format.extension()
+        ))
+    }
+
+    fn close_current(&mut self) -> Result<()> {
+        if let Some((enc, _)) = self.current.take() {
+            let file = self.format.close(enc)?;
+            self.written.push(file.commit()?);
+        }
+        Ok(())
+    }
+}
+
+impl<F: ShardFormat> DocumentWriter for ShardedWriter<F> {
+    fn write_batch(&mut self, docs: &[Document]) -> Result<()> {
+        let mut start = 0;
+        while start < docs.len() {
+            if self.current.is_none() {
+                let path = self.shard_path(self.next_index);
+                self.next_index += 1;
+                let enc = self.format.open(AtomicFile::create(path)?)?;
+                self.current = Some((enc, 0));
+            }
+            let (enc, bytes) = self.current.as_mut().expect("opened above");
+            // Take documents until the shard is full (at least one per shard).
+            let mut end = start;
+            while end < docs.len() && (end == start || *bytes < self.options.shard_bytes) {
+                *bytes += docs[end].content.len() as u64;
+                end += 1;
+            }
+            self.format.write(enc, &docs[start..end])?;
+            let full = *bytes >= self.options.shard_bytes;
+            start = end;
+            if full {
+                self.close_current()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<Vec<PathBuf>> {
+        self.close_current()?;
+        Ok(std::mem::take(&mut self.written))
+    }
+}

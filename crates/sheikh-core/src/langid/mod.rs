@@ -1,0 +1,174 @@
+//! Language identification: file name and extension first, content when the path is
+//! missing, unknown or ambiguous.
+//!
+//! ```
+//! use sheikh_core::{Language, LanguageIdentifier, langid::Method};
+//! let id = LanguageIdentifier::default();
+//! let d = id.identify(Some("src/App.tsx"), "export const App = () => <div/>;");
+//! assert_eq!((d.language, d.method), (Language::Tsx, Method::Extension));
+//!
+//! let d = id.identify(None, "interface Props { name: string; }\nexport type Id = number;\n");
+//! assert_eq!((d.language, d.method), (Language::TypeScript, Method::Content));
+//! assert!(d.confidence > 0.5);
+//! ```
+
+mod content;
+mod extensions;
+
+pub use extensions::extension_table;
+
+use serde::{Deserialize, Serialize};
+
+use crate::language::Language;
+use extensions::PathMatch;
+
+/// How a language was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// A whole file name (`.babelrc`, `Web.config`).
+    Filename,
+    /// The file extension.
+    Extension,
+    /// An ambiguous extension settled by the content (`.ts` holding Qt Linguist XML).
+    ExtensionAndContent,
+    /// A `#!` interpreter line.
+    Shebang,
+    /// Content features alone.
+    Content,
+    /// Nothing decided it.
+    Unknown,
+}
+
+/// A language decision with how sure it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// The language.
+    pub language: Language,
+    /// Confidence in `[0, 1]`: about 0.99 for an unambiguous extension, lower for content guesses.
+    pub confidence: f32,
+    /// What decided it.
+    pub method: Method,
+}
+
+/// Identifies languages from paths and content. Cheap to clone and `Sync`.
+#[derive(Debug, Clone)]
+pub struct LanguageIdentifier {
+    window: usize,
+}
+
+impl Default for LanguageIdentifier {
+    fn default() -> Self {
+        LanguageIdentifier { window: 16 * 1024 }
+    }
+}
+
+impl LanguageIdentifier {
+    /// An identifier that reads at most `window` bytes of content (default 16 KiB).
+    pub fn with_window(window: usize) -> Self {
+        LanguageIdentifier {
+            window: window.max(256),
+        }
+    }
+
+    /// Identifies a document from its path (if any) and content.
+    ///
+    /// The path decides when its name or extension is in the table; `.ts` is checked
+    /// for Qt Linguist XML. Otherwise the content decides.
+    pub fn identify(&self, path: Option<&str>, content: &str) -> Detection {
+        match path.and_then(extensions::lookup) {
+            Some(PathMatch::Filename(language)) => Detection {
+                language,
+                confidence: 0.99,
+                method: Method::Filename,
+            },
+            Some(PathMatch::Extension(language)) => Detection {
+                language,
+                confidence: 0.99,
+                method: Method::Extension,
+            },
+            Some(PathMatch::AmbiguousTs) => {
+                let head = content.trim_start_matches('\u{feff}').trim_start();
+                if head.starts_with("<?xml") || head.starts_with("<TS") || head.starts_with("<!DOCTYPE TS") {
+                    Detection {
+                        language: Language::Xml,
+                        confidence: 0.97,
+                        method: Method::ExtensionAndContent,
+                    }
+                } else {
+                    Detection {
+                        language: Language::TypeScript,
+                        confidence: 0.98,
+                        method: Method::Extension,
+                    }
+                }
+            }
+            None => self.identify_content(content),
+        }
+    }
+
+    /// Identifies a document from its content alone (the path is unknown or ignored).
+    pub fn identify_content(&self, content: &str) -> Detection {
+        let (window, truncated) = cut(content, self.window);
+        let is_shebang = window.trim_start_matches('\u{feff}').starts_with("#!");
+        let g = content::guess(window, truncated);
+        Detection {
+            language: g.language,
+            confidence: g.confidence,
+            method: if g.language == Language::Other {
+                Method::Unknown
+            } else if is_shebang {
+                Method::Shebang
+            } else {
+                Method::Content
+            },
+        }
+    }
+}
+
+/// The first `max` bytes of `s`, cut back to a character boundary.
+fn cut(s: &str, max: usize) -> (&str, bool) {
+    if s.len() <= max {
+        return (s, false);
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&s[..end], true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ts_extension_with_qt_linguist_xml() {
+        let id = LanguageIdentifier::default();
+        let qt = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE TS>\n<TS version=\"2.1\"></TS>";
+        let d = id.identify(Some("i18n/app_fr.ts"), qt);
+        assert_eq!(d.language, Language::Xml);
+        assert_eq!(d.method, Method::ExtensionAndContent);
+        let d = id.identify(Some("src/a.ts"), "export const a = 1;");
+        assert_eq!(d.language, Language::TypeScript);
+    }
+
+    #[test]
+    fn window_cut_is_char_safe() {
+        let s = "é".repeat(1000);
+        let (w, t) = cut(&s, 301);
+        assert!(t);
+        assert_eq!(w.len(), 300);
+        let id = LanguageIdentifier::with_window(10);
+        // Must not panic on a multi-byte boundary.
+        let _ = id.identify_content(&s);
+    }
+
+    #[test]
+    fn unknown_path_falls_back_to_content() {
+        let id = LanguageIdentifier::default();
+        let d = id.identify(Some("bin/serve"), "#!/usr/bin/env node\nconst x = require('y');\n");
+        assert_eq!(d.language, Language::JavaScript);
+        assert_eq!(d.method, Method::Shebang);
+    }
+}

@@ -1,0 +1,270 @@
+//! The pipeline driver: reader → stages → writer, with statistics and provenance.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::document::Document;
+use crate::error::{CoreError, Result};
+use crate::io::{AtomicFile, DocumentWriter, ReadBatch, RejectedInput};
+use crate::stage::{Outcome, Stage};
+use crate::stats::{PipelineStats, StageStats};
+
+/// Where a run's documents go.
+pub struct Sinks {
+    /// Kept documents.
+    pub output: Box<dyn DocumentWriter>,
+    /// Dropped documents with their provenance, if wanted.
+    pub rejected: Option<Box<dyn DocumentWriter>>,
+    /// Inputs that never became documents (one JSON object per line), if wanted.
+    pub rejected_inputs: Option<AtomicFile>,
+}
+
+impl Sinks {
+    /// Kept documents only.
+    pub fn new(output: Box<dyn DocumentWriter>) -> Self {
+        Sinks {
+            output,
+            rejected: None,
+            rejected_inputs: None,
+        }
+    }
+
+    /// Also write dropped documents here.
+    pub fn with_rejected(mut self, w: Option<Box<dyn DocumentWriter>>) -> Self {
+        self.rejected = w;
+        self
+    }
+
+    /// Also log rejected inputs to this JSONL file.
+    pub fn with_rejected_inputs(mut self, path: impl AsRef<Path>) -> Result<Self> {
+        self.rejected_inputs = Some(AtomicFile::create(path)?);
+        Ok(self)
+    }
+}
+
+/// Running totals passed to the progress callback after each batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Records read (documents plus rejected inputs).
+    pub records_read: u64,
+    /// Bytes read.
+    pub bytes_read: u64,
+    /// Documents written.
+    pub docs_written: u64,
+    /// Documents and inputs dropped.
+    pub dropped: u64,
+}
+
+/// A sequence of stages run over a reader's batches.
+///
+/// ```
+/// use sheikh_core::{Document, FilterStage, Language, LanguageConfig, LanguageFilter, Pipeline, Sinks};
+/// use sheikh_core::io::{ReadBatch, JsonlFormat, ShardedWriter, WriterOptions};
+/// let dir = tempfile::tempdir().unwrap();
+/// let batch = ReadBatch {
+///     documents: vec![
+///         Document::new("const a = 1;", Language::JavaScript),
+///         Document::new("print(1)", Language::Other),
+///     ],
+///     rejected: vec![],
+/// };
+/// let mut pipeline = Pipeline::new().with_stage(FilterStage::new(LanguageFilter::new(LanguageConfig::default())));
+/// let sinks = Sinks::new(Box::new(ShardedWriter::new(dir.path(), JsonlFormat, WriterOptions::default())));
+/// let (stats, _) = pipeline.run(std::iter::once(Ok(batch)), sinks, |_| {}).unwrap();
+/// assert_eq!(stats.written.docs, 1);
+/// stats.check_balance().unwrap();
+/// ```
+#[derive(Default)]
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+impl Pipeline {
+    /// An empty pipeline (reader straight to writer).
+    pub fn new() -> Self {
+        Pipeline::default()
+    }
+
+    /// Appends a stage.
+    pub fn with_stage(mut self, stage: impl Stage + 'static) -> Self {
+        self.stages.push(Box::new(stage));
+        self
+    }
+
+    /// Appends a boxed stage.
+    pub fn push(&mut self, stage: Box<dyn Stage>) {
+        self.stages.push(stage);
+    }
+
+    /// The stage names in order.
+    pub fn stage_names(&self) -> Vec<String> {
+        self.stages.iter().map(|s| s.name().to_string()).collect()
+    }
+
+    /// Runs the reader through every stage into the sinks. Returns the statistics and the
+    /// output files (kept documents first, then rejected documents and the input log).
+    ///
+    /// Work inside batches runs on the current rayon pool; to bound threads, call this
+    /// inside `ThreadPool::install`. The output never depends on the thread count.
+    pub fn run<R, P>(
+        &mut self,
+        reader: R,
+        mut sinks: Sinks,
+        mut progress: P,
+    ) -> Result<(PipelineStats, Vec<std::path::PathBuf>)>
+    where
+        R: IntoIterator<Item = Result<ReadBatch>>,
+        P: FnMut(&Progress),
+    {
+        let started = Instant::now();
+        let mut stats = PipelineStats {
+            read: StageStats::new("read"),
+            stages: self.stage_names().into_iter().map(StageStats::new).collect(),
+            ..Default::default()
+        };
+        let mut prog = Progress::default();
+        for batch in reader {
+            let t = Instant::now();
+            let batch = batch?;
+            stats.read.wall_seconds += t.elapsed().as_secs_f64();
+            self.account_read(&batch, &mut stats, &mut sinks)?;
+            prog.records_read += (batch.documents.len() + batch.rejected.len()) as u64;
+            prog.bytes_read += batch.documents.iter().map(|d| d.content.len() as u64).sum::<u64>()
+                + batch.rejected.iter().map(|r| r.bytes).sum::<u64>();
+            let kept = self.run_from(0, batch.documents, &mut stats, &mut sinks)?;
+            self.write(kept, &mut stats, &mut sinks)?;
+            prog.docs_written = stats.written.docs;
+            prog.dropped = stats.drops_by_reason().values().map(|t| t.docs).sum();
+            progress(&prog);
+        }
+        for i in 0..self.stages.len() {
+            let t = Instant::now();
+            let name = self.stages[i].name().to_string();
+            let outcomes = self.stages[i]
+                .finish()
+                .map_err(CoreError::from)?;
+            stats.stages[i].wall_seconds += t.elapsed().as_secs_f64();
+            let kept = Self::account(&name, outcomes, &mut stats.stages[i], &mut sinks)?;
+            let kept = self.run_from(i + 1, kept, &mut stats, &mut sinks)?;
+            self.write(kept, &mut stats, &mut sinks)?;
+        }
+        let mut files = sinks.output.finish()?;
+        stats.output_files = files.iter().map(|p| p.display().to_string()).collect();
+        if let Some(mut w) = sinks.rejected {
+            files.extend(w.finish()?);
+        }
+        if let Some(log) = sinks.rejected_inputs {
+            files.push(log.commit()?);
+        }
+        stats.wall_seconds = started.elapsed().as_secs_f64();
+        prog.docs_written = stats.written.docs;
+        progress(&prog);
+        Ok((stats, files))
+    }
+
+    fn account_read(&self, batch: &ReadBatch, stats: &mut PipelineStats, sinks: &mut Sinks) -> Result<()> {
+        for d in &batch.documents {
+            stats.read.input.add(d.content.len());
+            stats.read.output.add(d.content.len());
+            stats
+                .read
+                .output_by_language
+                .entry(d.language)
+                .or_default()
+                .add(d.content.len());
+        }
+        for r in &batch.rejected {
+            stats.read.input.add(r.bytes as usize);
+            stats
+                .read
+                .dropped
+                .entry(r.rejection.reason)
+                .or_default()
+                .add(r.bytes as usize);
+            if let Some(log) = sinks.rejected_inputs.as_mut() {
+                write_rejected_input(log, r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs documents through stages `from..`, returning the kept ones.
+    fn run_from(
+        &mut self,
+        from: usize,
+        mut docs: Vec<Document>,
+        stats: &mut PipelineStats,
+        sinks: &mut Sinks,
+    ) -> Result<Vec<Document>> {
+        for i in from..self.stages.len() {
+            let st = &mut stats.stages[i];
+            for d in &docs {
+                st.input.add(d.content.len());
+            }
+            let t = Instant::now();
+            let outcomes = self.stages[i].process(docs)?;
+            st.wall_seconds += t.elapsed().as_secs_f64();
+            let name = self.stages[i].name().to_string();
+            docs = Self::account(&name, outcomes, st, sinks)?;
+        }
+        Ok(docs)
+    }
+
+    fn account(
+        name: &str,
+        outcomes: Vec<Outcome>,
+        st: &mut StageStats,
+        sinks: &mut Sinks,
+    ) -> Result<Vec<Document>> {
+        let mut kept = Vec::with_capacity(outcomes.len());
+        let mut dropped = Vec::new();
+        for o in outcomes {
+            match o {
+                Outcome::Keep(d) => {
+                    st.output.add(d.content.len());
+                    st.output_by_language
+                        .entry(d.language)
+                        .or_default()
+                        .add(d.content.len());
+                    kept.push(d);
+                }
+                Outcome::Drop(mut d, r) => {
+                    st.dropped.entry(r.reason).or_default().add(d.content.len());
+                    d.provenance.dropped(name, &r);
+                    dropped.push(d);
+                }
+            }
+        }
+        if let Some(w) = sinks.rejected.as_mut() {
+            if !dropped.is_empty() {
+                w.write_batch(&dropped)?;
+            }
+        }
+        Ok(kept)
+    }
+
+    fn write(&self, kept: Vec<Document>, stats: &mut PipelineStats, sinks: &mut Sinks) -> Result<()> {
+        if kept.is_empty() {
+            return Ok(());
+        }
+        for d in &kept {
+            stats.written.add(d.content.len());
+        }
+        sinks.output.write_batch(&kept)
+    }
+}
+
+fn write_rejected_input(log: &mut AtomicFile, r: &RejectedInput) -> Result<()> {
+    serde_json::to_writer(&mut *log, r)?;
+    log.write_all(b"\n")
+        .map_err(|e| CoreError::io(log.tmp_path(), e))
+}
+
+/// Writes `value` as pretty JSON to `path`, atomically.
+pub fn write_json_atomic(path: impl AsRef<Path>, value: &impl serde::Serialize) -> Result<std::path::PathBuf> {
+    let mut f = AtomicFile::create(path)?;
+    serde_json::to_writer_pretty(&mut f, value)?;
+    f.write_all(b"\n").map_err(|e| CoreError::io(f.tmp_path(), e))?;
+    f.commit()
+}
