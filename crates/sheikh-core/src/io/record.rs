@@ -160,7 +160,9 @@ impl RecordParts {
                 if crate::io::looks_binary(s.as_bytes()) {
                     return Err(Rejection::new(Reason::Binary, "NUL byte in text"));
                 }
-                s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)
+                // Text fields are taken as they are (a byte-order mark is a file
+                // encoding artefact, stripped only when decoding raw bytes).
+                s
             }
             Some(RawContent::Bytes(b)) => {
                 if b.len() > opts.max_doc_bytes {

@@ -73,7 +73,7 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Script), 2.0, r"===|!==";
         F(Script), 1.0, r"^\s*(?:export\s+(?:default\s+)?)?class\s+\w+(?:\s+extends\s+[\w.]+)?\s*\{";
         F(Script), 1.0, r"\bnew\s+[A-Z]\w*\(";
-        F(Script), 1.0, r"^\s*\}\)?\)?;?\s*$";
+        F(Script), 1.0, r"^\s*\}\s*\)+;?\s*$|^\s*\};\s*$";
         F(Script), 0.5, r"^\s*//";
         F(Script), 1.0, r"^\s*(?:if|for|while|switch)\s*\(";
         F(Script), 1.0, r"\b(?:describe|it|test|expect)\(";
@@ -91,9 +91,12 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         Target::Ts, 3.0, r"^\s*(?:export\s+)?namespace\s+\w+\s*\{";
         Target::Ts, 3.0, r"\bimplements\s+[A-Z]\w*";
         Target::Ts, 5.0, r"^\s*(?:import|export)\s+type\s";
-        Target::Ts, 4.0, r"^\s+\w+\??\s*:\s*[\w<\[{(|'\x22][^\n]*;\s*$";
+        Target::Ts, 4.0, r"^\s+(?:readonly\s+)?\w+\??\s*:\s*(?:string|number|boolean|any|unknown|never|object|bigint|[A-Z][\w.]*(?:<[^>\n]*>)?|\([^)\n]*\)\s*=>[^;\n]*|\{[^}\n]*\}|'[^'\n]*'(?:\s*\|\s*'[^'\n]*')+)(?:\[\])*(?:\s*\|\s*[\w'\x22\[\]<>. ]+)*;?\s*$";
+        Target::Ts, 4.0, r"\}\s*:\s*\{\s*\w+\??\s*:";
+        Target::Ts, 3.0, r"\w\s*:\s*(?:string|number|boolean|[A-Z]\w*)\[\]";
+        Target::Ts, 3.0, r"\)\s*:\s*\[[\w\s,()=>\[\]]+\]\s*\{";
+        Target::Ts, 5.0, r"\b\w+<(?:string|number|boolean|any|unknown|[A-Z]\w*)(?:\[\])?(?:\s*\|\s*\w+)*(?:,\s*\w+)*>\(";
         Target::Ts, 3.0, r"\b(?:Record|Partial|Readonly|Pick|Omit|Promise|Array|Map|Set|ReturnType)<[\w\[\]{}|, ]+>";
-        Target::Ts, 2.0, r"\b\w+<[A-Z]\w*(?:\[\])?(?:,\s*[A-Z]\w*)*>\(";
         Target::Ts, 3.0, r"\w\?:\s*[\w\[{(]";
         // ---- JSX-only syntax ----
         Target::Jsx, 3.0, r"<[A-Z][\w.]*(?:\s+[\w-]+(?:=|\s|/?>)|\s*/?>)";
@@ -125,8 +128,8 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Xml), 2.0, r"<\w+[^<>\n]*/>";
         F(Xml), 1.0, r"^\s*<[A-Za-z][\w:.-]*(?:\s+[\w:.-]+=\x22[^\x22]*\x22)*\s*/?>\s*$";
         // ---- CSS ----
-        F(Css), 3.0, r"^[ \t]*[.#@:]?[A-Za-z*\[][^{};\n=()]*\{\s*$";
-        F(Css), 2.0, r"^\s+(?:-(?:webkit|moz|ms)-)?(?:color|background(?:-\w+)?|margin(?:-\w+)?|padding(?:-\w+)?|display|font(?:-\w+)?|(?:max-|min-)?(?:width|height)|border(?:-\w+)*|position|top|left|right|bottom|z-index|flex(?:-\w+)?|grid(?:-\w+)*|align-items|justify-content|text-(?:align|decoration|transform)|line-height|opacity|transition|transform|box-shadow|box-sizing|cursor|overflow|content|gap|outline|list-style|white-space|animation|fill|stroke|--[\w-]+)\s*:[^;\n]+;\s*$";
+        F(Css), 2.0, r"^\s+(?:-(?:webkit|moz|ms)-)?[a-z]+-[a-z-]+\s*:[^;\n{}]+;\s*$";
+        F(Css), 2.0, r"^\s+(?:-(?:webkit|moz|ms)-)?(?:visibility|color|background(?:-\w+)?|margin(?:-\w+)?|padding(?:-\w+)?|display|font(?:-\w+)?|(?:max-|min-)?(?:width|height)|border(?:-\w+)*|position|top|left|right|bottom|z-index|flex(?:-\w+)?|grid(?:-\w+)*|align-items|justify-content|text-(?:align|decoration|transform)|line-height|opacity|transition|transform|box-shadow|box-sizing|cursor|overflow|content|gap|outline|list-style|white-space|animation|fill|stroke|--[\w-]+)\s*:[^;\n]+;\s*$";
         F(Css), 4.0, r"^\s*@(?:media|import|keyframes|font-face|supports|charset|layer|tailwind)\b";
         F(Css), 3.0, r":root\s*\{|var\(--[\w-]+\)";
         F(Css), 1.0, r"\b\d+(?:\.\d+)?(?:px|em|rem|vh|vw|ms)\b";
@@ -136,7 +139,9 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Json), 2.0, r#"^\s*"[^"\n]+"\s*:\s*(?:"|\d|-|\{|\[|true|false|null)"#;
         F(Json), 1.0, r"^\s*[\]}],?\s*$";
         // ---- Markdown ----
-        F(Markdown), 4.0, r"^#{1,6}\s+\S";
+        F(Markdown), 5.0, r"^#{1,6}\s+\S";
+        F(Markdown), 5.0, r"^[^\n]*\w[^\n]*\n(?:=+|-{3,})[ \t]*$";
+        F(Markdown), 10.0, r"\A---[ \t]*\n(?:[\w-]+:[^\n]*\n|[ \t]+[^\n]*\n|-[^\n]*\n)+---[ \t]*$";
         F(Markdown), 4.0, r"^(?:```|~~~)";
         F(Markdown), 1.0, r"^[-*+]\s+\S";
         F(Markdown), 1.0, r"^\d+\.\s+\S";
@@ -249,6 +254,85 @@ pub(crate) fn guess(text: &str, truncated: bool) -> ContentGuess {
     Scores::compute(body).decide(body)
 }
 
+/// The text with the inner lines of fenced code blocks removed (fence lines kept).
+fn strip_fenced_code(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("```") && !text.contains("~~~") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let t = line.trim_start();
+        let marker = if t.starts_with("```") {
+            Some("```")
+        } else if t.starts_with("~~~") {
+            Some("~~~")
+        } else {
+            None
+        };
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                out.push_str(line);
+                out.push('\n');
+            }
+            (Some(f), Some(m)) if f == m => {
+                fence = None;
+                out.push_str(line);
+                out.push('\n');
+            }
+            (Some(_), _) => {}
+            (None, None) => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Counts lines that look like CSS selectors opening a rule: ending in `{`, not
+/// starting with a script keyword, no `=>`, and every `(` belonging to a pseudo-class
+/// (`:is(`, `:not(`, `:nth-child(`…).
+fn css_selector_lines(text: &str) -> usize {
+    const KEYWORDS: &[&str] = &[
+        "function", "if", "else", "for", "while", "switch", "class", "try", "catch", "const",
+        "let", "var", "export", "return", "interface", "type", "enum", "do", "}", "namespace",
+        "module", "declare", "async", "static", "public", "private", "protected", "get", "set",
+    ];
+    text.lines()
+        .filter(|line| {
+            let t = line.trim();
+            let Some(head) = t.strip_suffix('{') else {
+                return false;
+            };
+            let head = head.trim_end();
+            if head.is_empty() || head.contains("=>") || head.contains(';') || head.ends_with(')') && !head.contains(':') {
+                return false;
+            }
+            let first = head.split(|c: char| !(c.is_alphanumeric() || c == '}')).next().unwrap_or("");
+            if KEYWORDS.contains(&first) {
+                return false;
+            }
+            let bytes = head.as_bytes();
+            bytes.iter().enumerate().all(|(i, &b)| {
+                if b == b'=' {
+                    // Only inside attribute selectors.
+                    return head[..i].rfind('[') > head[..i].rfind(']');
+                }
+                if b != b'(' {
+                    return true;
+                }
+                let before = &head[..i];
+                let name_start = before
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .map_or(0, |p| p + 1);
+                name_start > 0 && before.as_bytes()[name_start - 1] == b':'
+            })
+        })
+        .count()
+}
+
 #[derive(Debug, Default)]
 struct Scores {
     family: [f32; 6],
@@ -260,6 +344,13 @@ struct Scores {
 impl Scores {
     fn compute(text: &str) -> Scores {
         let mut s = Scores::default();
+        // Code inside Markdown fences says nothing about the document's own language.
+        let stripped = strip_fenced_code(text);
+        let text = stripped.as_ref();
+        let selectors = css_selector_lines(text);
+        if selectors > 0 {
+            s.family[Css as usize] += 3.0 * (1.0 + (selectors.min(64) as f32).ln());
+        }
         for f in FEATURES.iter() {
             let n = f.re.find_iter(text).take(64).count();
             if n == 0 {

@@ -1,0 +1,58 @@
+//! The full pipeline's configuration: the core sections plus each stage's settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sheikh_core::config::{load_yaml, InputConfig, OutputConfig, RuntimeConfig};
+use sheikh_core::LanguageConfig;
+
+/// Everything `full_pipeline` needs, as read from `configs/pipeline.yaml`. Every section
+/// and field has a documented default, so a file names only what differs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Where documents come from.
+    pub input: InputConfig,
+    /// Where kept and rejected documents, statistics and reports go.
+    pub output: OutputConfig,
+    /// Threads.
+    pub runtime: RuntimeConfig,
+    /// Language identification and selection.
+    pub language: LanguageConfig,
+}
+
+impl PipelineConfig {
+    /// Reads a YAML config file. Relative paths inside it are relative to the current
+    /// directory.
+    pub fn load(path: impl AsRef<Path>) -> sheikh_core::Result<Self> {
+        load_yaml(path)
+    }
+
+    /// Makes relative input/output paths relative to `base` instead of the current directory.
+    pub fn rebase(mut self, base: &Path) -> Self {
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        fix(&mut self.input.path);
+        fix(&mut self.output.path);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_config_parses_and_states_the_defaults() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let shipped = PipelineConfig::load(root.join("configs/pipeline.yaml")).unwrap();
+        // The shipped file documents the defaults: apart from the fixture input settings,
+        // it must say exactly what the code's defaults are.
+        let mut expected = PipelineConfig::default();
+        expected.input.repo_from_top_dir = true;
+        assert_eq!(shipped, expected);
+    }
+}

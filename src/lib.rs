@@ -1,0 +1,20 @@
+//! # sheikh
+//!
+//! One dependency for the whole toolkit: re-exports the `sheikh-*` crates under short
+//! names, and composes them into the full pipeline that `examples/full_pipeline.rs`
+//! runs: read → language → … → write, configured by one YAML file
+//! (`configs/pipeline.yaml`).
+//!
+//! ```no_run
+//! let config = sheikh::PipelineConfig::load("configs/pipeline.yaml")?;
+//! let summary = sheikh::run_pipeline(&config, |_progress| {})?;
+//! println!("kept {} documents into {}", summary.stats.written.docs, summary.data_dir.display());
+//! # Ok::<(), sheikh::core::CoreError>(())
+//! ```
+
+mod config;
+mod run;
+
+pub use config::PipelineConfig;
+pub use run::{build_pipeline, run_pipeline, RunSummary};
+pub use sheikh_core as core;

@@ -1,0 +1,84 @@
+//! Assembling and running the full pipeline.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use sheikh_core::{
+    write_json_atomic, CoreError, FilterStage, LanguageFilter, Pipeline, PipelineStats, Progress,
+    Sinks,
+};
+
+use crate::config::PipelineConfig;
+
+/// What a run produced and where it went.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// Statistics of every stage.
+    pub stats: PipelineStats,
+    /// Directory of kept documents.
+    pub data_dir: PathBuf,
+    /// Every file written (data, rejected documents, rejected inputs).
+    pub files: Vec<PathBuf>,
+    /// The JSON statistics file.
+    pub stats_json: PathBuf,
+    /// The Markdown statistics file.
+    pub stats_md: PathBuf,
+}
+
+/// Builds the stages the config enables, in pipeline order.
+pub fn build_pipeline(config: &PipelineConfig) -> Pipeline {
+    let mut p = Pipeline::new();
+    if config.language.enabled {
+        p.push(Box::new(FilterStage::new(LanguageFilter::new(
+            config.language.clone(),
+        ))));
+    }
+    p
+}
+
+/// Runs the whole pipeline described by `config`, calling `progress` after each batch.
+/// Writes kept documents, rejected documents (with provenance), rejected inputs, and
+/// `stats.json` / `stats.md` under the output directory.
+pub fn run_pipeline(
+    config: &PipelineConfig,
+    progress: impl FnMut(&Progress) + Send,
+) -> Result<RunSummary, CoreError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.runtime.threads)
+        .build()
+        .map_err(|e| CoreError::Config {
+            path: PathBuf::from("runtime.threads"),
+            message: e.to_string(),
+        })?;
+    pool.install(|| {
+        let out = &config.output;
+        let reader = config.input.open()?;
+        let mut pipeline = build_pipeline(config);
+        tracing::info!(stages = ?pipeline.stage_names(), input = %config.input.path.display(), "running pipeline");
+        let mut sinks = Sinks::new(out.open_writer()).with_rejected(out.open_rejected_writer());
+        if out.write_rejected {
+            sinks = sinks.with_rejected_inputs(out.rejected_dir().join("inputs.jsonl"))?;
+        }
+        let (stats, files) = pipeline.run(reader, sinks, progress)?;
+        let stats_json = write_json_atomic(out.path.join("stats.json"), &stats)?;
+        let md = format!(
+            "# Pipeline statistics\n\nInput: `{}`\n\n{}\nWritten: {} documents, {:.3} MB in {} file(s).\n",
+            config.input.path.display(),
+            stats.to_markdown(),
+            stats.written.docs,
+            stats.written.bytes as f64 / 1e6,
+            stats.output_files.len()
+        );
+        let stats_md = out.path.join("stats.md");
+        let mut f = sheikh_core::io::AtomicFile::create(&stats_md)?;
+        std::io::Write::write_all(&mut f, md.as_bytes()).map_err(|e| CoreError::io(&stats_md, e))?;
+        f.commit()?;
+        Ok(RunSummary {
+            stats,
+            data_dir: out.data_dir(),
+            files,
+            stats_json,
+            stats_md,
+        })
+    })
+}
