@@ -201,17 +201,11 @@ impl OutputConfig {
 }
 
 /// The `runtime:` section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RuntimeConfig {
     /// Worker threads; 0 means one per core (default 0). Output does not depend on it.
     pub threads: usize,
-}
-
-impl Default for RuntimeConfig {
-    fn default() -> Self {
-        RuntimeConfig { threads: 0 }
-    }
 }
 
 #[cfg(test)]
@@ -220,7 +214,8 @@ mod tests {
 
     #[test]
     fn partial_yaml_fills_defaults_and_rejects_typos() {
-        let c: InputConfig = from_yaml_str("path: data/in.jsonl\nread:\n  batch_size: 7\n").unwrap();
+        let c: InputConfig =
+            from_yaml_str("path: data/in.jsonl\nread:\n  batch_size: 7\n").unwrap();
         assert_eq!(c.path, PathBuf::from("data/in.jsonl"));
         assert_eq!(c.read.batch_size, 7);
         assert_eq!(c.read.max_doc_bytes, ReadOptions::default().max_doc_bytes);

@@ -92,7 +92,11 @@ impl Document {
     }
 
     /// Adds one metadata entry.
-    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+    pub fn with_metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
         self.metadata.insert(key.into(), value.into());
         self
     }
@@ -169,6 +173,11 @@ mod tests {
         assert_eq!(d.metadata_f64("stars"), Some(12.0));
         assert_eq!(d.metadata_f64("score"), Some(0.5));
         assert_eq!(d.metadata_f64("missing"), None);
-        assert_eq!(Document::new("", Language::Other).with_path("Makefile").extension(), None);
+        assert_eq!(
+            Document::new("", Language::Other)
+                .with_path("Makefile")
+                .extension(),
+            None
+        );
     }
 }

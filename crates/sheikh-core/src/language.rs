@@ -52,7 +52,12 @@ pub enum Language {
     #[serde(rename = "JSON", alias = "json")]
     Json,
     /// Anything else, or not identified.
-    #[serde(rename = "Other", alias = "other", alias = "unknown", alias = "Unknown")]
+    #[serde(
+        rename = "Other",
+        alias = "other",
+        alias = "unknown",
+        alias = "Unknown"
+    )]
     Other,
 }
 

@@ -120,7 +120,11 @@ impl Pipeline {
         let started = Instant::now();
         let mut stats = PipelineStats {
             read: StageStats::new("read"),
-            stages: self.stage_names().into_iter().map(StageStats::new).collect(),
+            stages: self
+                .stage_names()
+                .into_iter()
+                .map(StageStats::new)
+                .collect(),
             ..Default::default()
         };
         let mut prog = Progress::default();
@@ -130,7 +134,11 @@ impl Pipeline {
             stats.read.wall_seconds += t.elapsed().as_secs_f64();
             self.account_read(&batch, &mut stats, &mut sinks)?;
             prog.records_read += (batch.documents.len() + batch.rejected.len()) as u64;
-            prog.bytes_read += batch.documents.iter().map(|d| d.content.len() as u64).sum::<u64>()
+            prog.bytes_read += batch
+                .documents
+                .iter()
+                .map(|d| d.content.len() as u64)
+                .sum::<u64>()
                 + batch.rejected.iter().map(|r| r.bytes).sum::<u64>();
             let kept = self.run_from(0, batch.documents, &mut stats, &mut sinks)?;
             self.write(kept, &mut stats, &mut sinks)?;
@@ -141,9 +149,7 @@ impl Pipeline {
         for i in 0..self.stages.len() {
             let t = Instant::now();
             let name = self.stages[i].name().to_string();
-            let outcomes = self.stages[i]
-                .finish()
-                .map_err(CoreError::from)?;
+            let outcomes = self.stages[i].finish().map_err(CoreError::from)?;
             stats.stages[i].wall_seconds += t.elapsed().as_secs_f64();
             let kept = Self::account(&name, outcomes, &mut stats.stages[i], &mut sinks)?;
             let kept = self.run_from(i + 1, kept, &mut stats, &mut sinks)?;
@@ -163,7 +169,12 @@ impl Pipeline {
         Ok((stats, files))
     }
 
-    fn account_read(&self, batch: &ReadBatch, stats: &mut PipelineStats, sinks: &mut Sinks) -> Result<()> {
+    fn account_read(
+        &self,
+        batch: &ReadBatch,
+        stats: &mut PipelineStats,
+        sinks: &mut Sinks,
+    ) -> Result<()> {
         for d in &batch.documents {
             stats.read.input.add(d.content.len());
             stats.read.output.add(d.content.len());
@@ -244,7 +255,12 @@ impl Pipeline {
         Ok(kept)
     }
 
-    fn write(&self, kept: Vec<Document>, stats: &mut PipelineStats, sinks: &mut Sinks) -> Result<()> {
+    fn write(
+        &self,
+        kept: Vec<Document>,
+        stats: &mut PipelineStats,
+        sinks: &mut Sinks,
+    ) -> Result<()> {
         if kept.is_empty() {
             return Ok(());
         }
@@ -262,9 +278,13 @@ fn write_rejected_input(log: &mut AtomicFile, r: &RejectedInput) -> Result<()> {
 }
 
 /// Writes `value` as pretty JSON to `path`, atomically.
-pub fn write_json_atomic(path: impl AsRef<Path>, value: &impl serde::Serialize) -> Result<std::path::PathBuf> {
+pub fn write_json_atomic(
+    path: impl AsRef<Path>,
+    value: &impl serde::Serialize,
+) -> Result<std::path::PathBuf> {
     let mut f = AtomicFile::create(path)?;
     serde_json::to_writer_pretty(&mut f, value)?;
-    f.write_all(b"\n").map_err(|e| CoreError::io(f.tmp_path(), e))?;
+    f.write_all(b"\n")
+        .map_err(|e| CoreError::io(f.tmp_path(), e))?;
     f.commit()
 }

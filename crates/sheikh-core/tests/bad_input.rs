@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use sheikh_core::io::{DirectoryReader, FieldNames, JsonlReader, ParquetReader, ReadOptions, VendoredPolicy};
+use sheikh_core::io::{
+    DirectoryReader, FieldNames, JsonlReader, ParquetReader, ReadOptions, VendoredPolicy,
+};
 use sheikh_core::{Document, Language, Reason};
 
 fn collect<I: Iterator<Item = sheikh_core::Result<sheikh_core::io::ReadBatch>>>(
@@ -14,7 +16,11 @@ fn collect<I: Iterator<Item = sheikh_core::Result<sheikh_core::io::ReadBatch>>>(
     for b in r {
         let b = b.unwrap();
         docs.extend(b.documents);
-        rej.extend(b.rejected.into_iter().map(|r| (r.source, r.rejection.reason)));
+        rej.extend(
+            b.rejected
+                .into_iter()
+                .map(|r| (r.source, r.rejection.reason)),
+        );
     }
     (docs, rej)
 }
@@ -27,7 +33,11 @@ fn malformed_jsonl_lines_are_rejected_one_by_one() {
     writeln!(f, r#"{{"content": "const a = 1;", "path": "a.js"}}"#).unwrap();
     writeln!(f, r#"{{"content": "broken"#).unwrap(); // truncated JSON
     writeln!(f, r#"[1, 2, 3]"#).unwrap(); // not an object
-    writeln!(f, r##"{{"text": "# Title\n\nSome prose here.", "lang": "Markdown"}}"##).unwrap();
+    writeln!(
+        f,
+        r##"{{"text": "# Title\n\nSome prose here.", "lang": "Markdown"}}"##
+    )
+    .unwrap();
     writeln!(f, r#"{{"path": "no-content.js"}}"#).unwrap();
     writeln!(f, r#"{{"content": 42}}"#).unwrap();
     writeln!(f).unwrap(); // blank lines are skipped, not rejected
@@ -35,7 +45,8 @@ fn malformed_jsonl_lines_are_rejected_one_by_one() {
     writeln!(f, r#"{{"content": "a\u0000b"}}"#).unwrap();
     write!(f, r#"{{"content": "<svg/>", "language": "SVG"}}"#).unwrap(); // no final newline
     drop(f);
-    let (docs, rej) = collect(JsonlReader::open(&p, FieldNames::default(), ReadOptions::default()).unwrap());
+    let (docs, rej) =
+        collect(JsonlReader::open(&p, FieldNames::default(), ReadOptions::default()).unwrap());
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[0].language, Language::JavaScript); // identified from the path
     assert_eq!(docs[1].language, Language::Markdown);
@@ -82,11 +93,16 @@ fn truncated_gzip_jsonl_keeps_what_was_read() {
     let p = dir.path().join("in.jsonl.gz");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     for i in 0..2000 {
-        writeln!(enc, "{{\"content\": \"let v{i} = {i};\", \"path\": \"f{i}.js\"}}").unwrap();
+        writeln!(
+            enc,
+            "{{\"content\": \"let v{i} = {i};\", \"path\": \"f{i}.js\"}}"
+        )
+        .unwrap();
     }
     let bytes = enc.finish().unwrap();
     std::fs::write(&p, &bytes[..bytes.len() * 2 / 3]).unwrap();
-    let (docs, rej) = collect(JsonlReader::open(&p, FieldNames::default(), ReadOptions::default()).unwrap());
+    let (docs, rej) =
+        collect(JsonlReader::open(&p, FieldNames::default(), ReadOptions::default()).unwrap());
     assert!(docs.len() > 100 && docs.len() < 2000, "{}", docs.len());
     assert_eq!(rej.last().unwrap().1, Reason::CorruptFile);
 }
@@ -106,14 +122,28 @@ fn directory_reader_rejects_binary_non_utf8_empty_and_large_files() {
         max_doc_bytes: 1000,
         ..Default::default()
     };
-    let reader = DirectoryReader::builder(root).options(opts).build().unwrap();
+    let reader = DirectoryReader::builder(root)
+        .options(opts)
+        .build()
+        .unwrap();
     let (docs, rej) = collect(reader);
     let paths: Vec<_> = docs.iter().map(|d| d.path.clone().unwrap()).collect();
     assert_eq!(paths, ["one-line.min.js", "src/ok.js"]);
-    assert_eq!(docs[0].metadata["path_flags"], serde_json::json!(["minified_name"]));
+    assert_eq!(
+        docs[0].metadata["path_flags"],
+        serde_json::json!(["minified_name"])
+    );
     let mut reasons: Vec<_> = rej.iter().map(|r| r.1).collect();
     reasons.sort();
-    assert_eq!(reasons, [Reason::InvalidUtf8, Reason::Binary, Reason::Empty, Reason::TooLarge]);
+    assert_eq!(
+        reasons,
+        [
+            Reason::InvalidUtf8,
+            Reason::Binary,
+            Reason::Empty,
+            Reason::TooLarge
+        ]
+    );
 }
 
 #[test]
@@ -133,7 +163,12 @@ fn directory_reader_respects_gitignore_without_git_and_can_drop_vendored() {
             vendored: policy,
             ..Default::default()
         };
-        collect(DirectoryReader::builder(root).options(opts).build().unwrap())
+        collect(
+            DirectoryReader::builder(root)
+                .options(opts)
+                .build()
+                .unwrap(),
+        )
     };
     let (docs, rej) = read(VendoredPolicy::Flag);
     let paths: Vec<_> = docs.iter().map(|d| d.path.clone().unwrap()).collect();
@@ -151,7 +186,11 @@ fn missing_input_is_a_typed_error() {
         Err(sheikh_core::CoreError::Input { .. })
     ));
     assert!(matches!(
-        JsonlReader::open("/no/such.jsonl", FieldNames::default(), ReadOptions::default()),
+        JsonlReader::open(
+            "/no/such.jsonl",
+            FieldNames::default(),
+            ReadOptions::default()
+        ),
         Err(sheikh_core::CoreError::Io { .. })
     ));
 }
@@ -159,10 +198,23 @@ fn missing_input_is_a_typed_error() {
 fn write_parquet(path: &std::path::Path, n: usize) {
     use sheikh_core::io::{DocumentWriter, ParquetFormat, ShardedWriter, WriterOptions};
     let docs: Vec<Document> = (0..n)
-        .map(|i| Document::new(format!("export const v{i} = {i};\n").repeat(20), Language::JavaScript).with_path(format!("f{i}.js")))
+        .map(|i| {
+            Document::new(
+                format!("export const v{i} = {i};\n").repeat(20),
+                Language::JavaScript,
+            )
+            .with_path(format!("f{i}.js"))
+        })
         .collect();
     let tmp = tempfile::tempdir().unwrap();
-    let mut w = ShardedWriter::new(tmp.path(), ParquetFormat { zstd_level: 1, row_group_bytes: 4096 }, WriterOptions::default());
+    let mut w = ShardedWriter::new(
+        tmp.path(),
+        ParquetFormat {
+            zstd_level: 1,
+            row_group_bytes: 4096,
+        },
+        WriterOptions::default(),
+    );
     w.write_batch(&docs).unwrap();
     let files = w.finish().unwrap();
     std::fs::copy(&files[0], path).unwrap();
@@ -174,9 +226,19 @@ fn truncated_and_garbage_parquet_are_corrupt_file_rejections() {
     let good = dir.path().join("a-good.parquet");
     write_parquet(&good, 300);
     let bytes = std::fs::read(&good).unwrap();
-    std::fs::write(dir.path().join("b-truncated.parquet"), &bytes[..bytes.len() / 2]).unwrap();
-    std::fs::write(dir.path().join("c-garbage.parquet"), b"PAR1 this is not parquet at all PAR1").unwrap();
-    let (docs, rej) = collect(ParquetReader::open(dir.path(), FieldNames::default(), ReadOptions::default()).unwrap());
+    std::fs::write(
+        dir.path().join("b-truncated.parquet"),
+        &bytes[..bytes.len() / 2],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c-garbage.parquet"),
+        b"PAR1 this is not parquet at all PAR1",
+    )
+    .unwrap();
+    let (docs, rej) = collect(
+        ParquetReader::open(dir.path(), FieldNames::default(), ReadOptions::default()).unwrap(),
+    );
     assert_eq!(docs.len(), 300);
     assert_eq!(rej.len(), 2);
     assert!(rej.iter().all(|r| r.1 == Reason::CorruptFile));
@@ -194,9 +256,24 @@ fn parquet_with_corrupt_row_group_keeps_earlier_rows() {
         *b = 0xAB;
     }
     std::fs::write(&good, &bytes).unwrap();
-    let (docs, rej) = collect(ParquetReader::open(dir.path(), FieldNames::default(), ReadOptions { batch_size: 50, ..Default::default() }).unwrap());
+    let (docs, rej) = collect(
+        ParquetReader::open(
+            dir.path(),
+            FieldNames::default(),
+            ReadOptions {
+                batch_size: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    );
     // Some rows were damaged: they must be accounted for by a rejection, not vanish silently.
-    assert!(docs.len() < 400 || rej.is_empty(), "docs {} rej {:?}", docs.len(), rej);
+    assert!(
+        docs.len() < 400 || rej.is_empty(),
+        "docs {} rej {:?}",
+        docs.len(),
+        rej
+    );
     if docs.len() < 400 {
         assert!(!rej.is_empty());
     }

@@ -35,11 +35,18 @@ fn content_only_accuracy_on_labelled_snippets() {
     for s in &all {
         let d = id.identify_content(&s.content);
         if d.language != s.language {
-            wrong.push(format!("{} -> {} ({:.2}): {}", s.language, d.language, d.confidence, s.note));
+            wrong.push(format!(
+                "{} -> {} ({:.2}): {}",
+                s.language, d.language, d.confidence, s.note
+            ));
         }
     }
     let acc = 1.0 - wrong.len() as f64 / all.len() as f64;
-    eprintln!("content-only accuracy {acc:.3} on {} snippets; misses:\n{}", all.len(), wrong.join("\n"));
+    eprintln!(
+        "content-only accuracy {acc:.3} on {} snippets; misses:\n{}",
+        all.len(),
+        wrong.join("\n")
+    );
     assert!(acc >= 0.95, "accuracy {acc:.3}");
 }
 

@@ -18,7 +18,11 @@ fn arb_document() -> impl Strategy<Value = Document> {
         arb_language(),
         prop::option::of("[a-z/]{1,20}\\.(js|ts|md|xml)"),
         prop::option::of("[a-z]{1,8}/[a-z]{1,8}"),
-        prop::option::of(prop::sample::select(vec!["MIT", "Apache-2.0", "permissive"])),
+        prop::option::of(prop::sample::select(vec![
+            "MIT",
+            "Apache-2.0",
+            "permissive",
+        ])),
         prop::collection::btree_map("[a-z_]{1,8}", any::<i32>(), 0..3),
         any::<bool>(),
     )
@@ -35,8 +39,19 @@ fn arb_document() -> impl Strategy<Value = Document> {
             }
             for (k, v) in meta {
                 // Keys that are also input field names would be read as those fields.
-                if !["id", "content", "text", "language", "lang", "path", "repo", "license", "metadata", "provenance"]
-                    .contains(&k.as_str())
+                if ![
+                    "id",
+                    "content",
+                    "text",
+                    "language",
+                    "lang",
+                    "path",
+                    "repo",
+                    "license",
+                    "metadata",
+                    "provenance",
+                ]
+                .contains(&k.as_str())
                 {
                     d.metadata.insert(k, v.into());
                 }
@@ -51,11 +66,17 @@ fn arb_document() -> impl Strategy<Value = Document> {
         })
 }
 
-fn read_all<I: Iterator<Item = sheikh_core::Result<sheikh_core::io::ReadBatch>>>(r: I) -> Vec<Document> {
+fn read_all<I: Iterator<Item = sheikh_core::Result<sheikh_core::io::ReadBatch>>>(
+    r: I,
+) -> Vec<Document> {
     let mut out = Vec::new();
     for b in r {
         let b = b.unwrap();
-        assert!(b.rejected.is_empty(), "unexpected rejections: {:?}", b.rejected);
+        assert!(
+            b.rejected.is_empty(),
+            "unexpected rejections: {:?}",
+            b.rejected
+        );
         out.extend(b.documents);
     }
     out

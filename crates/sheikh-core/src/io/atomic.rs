@@ -70,9 +70,11 @@ impl AtomicFile {
         let file = writer
             .into_inner()
             .map_err(|e| CoreError::io(&self.tmp_path, e.into_error()))?;
-        file.sync_all().map_err(|e| CoreError::io(&self.tmp_path, e))?;
+        file.sync_all()
+            .map_err(|e| CoreError::io(&self.tmp_path, e))?;
         drop(file);
-        fs::rename(&self.tmp_path, &self.final_path).map_err(|e| CoreError::io(&self.final_path, e))?;
+        fs::rename(&self.tmp_path, &self.final_path)
+            .map_err(|e| CoreError::io(&self.final_path, e))?;
         Ok(self.final_path.clone())
     }
 }

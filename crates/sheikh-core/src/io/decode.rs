@@ -9,7 +9,14 @@ const BINARY_SNIFF: usize = 8000;
 /// a well-known binary magic number (PNG, GIF, JPEG, PDF, ZIP, gzip, WebAssembly, bplist).
 pub fn looks_binary(bytes: &[u8]) -> bool {
     const MAGIC: &[&[u8]] = &[
-        b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\0asm", b"bplist",
+        b"\x89PNG",
+        b"GIF8",
+        b"\xff\xd8\xff",
+        b"%PDF-",
+        b"PK\x03\x04",
+        b"\x1f\x8b",
+        b"\0asm",
+        b"bplist",
     ];
     let head = &bytes[..bytes.len().min(BINARY_SNIFF)];
     head.contains(&0) || MAGIC.iter().any(|m| bytes.starts_with(m))
@@ -33,7 +40,10 @@ pub fn decode_content(mut bytes: Vec<u8>) -> Result<String, Rejection> {
         return Err(Rejection::new(Reason::Empty, "no content"));
     }
     if looks_binary(&bytes) {
-        return Err(Rejection::new(Reason::Binary, "NUL byte or binary magic number"));
+        return Err(Rejection::new(
+            Reason::Binary,
+            "NUL byte or binary magic number",
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let err = e.utf8_error();

@@ -146,7 +146,10 @@ impl DirectoryReader {
             return Err(reject(
                 Rejection::new(
                     Reason::TooLarge,
-                    format!("{} bytes > max_doc_bytes {}", p.size, self.options.max_doc_bytes),
+                    format!(
+                        "{} bytes > max_doc_bytes {}",
+                        p.size, self.options.max_doc_bytes
+                    ),
                 ),
                 p.size,
             ));
@@ -225,4 +228,3 @@ impl Iterator for DirectoryReader {
         Some(Ok(batch))
     }
 }
-

@@ -50,7 +50,11 @@ enum Line {
 
 /// Reads one `\n`-terminated line into `buf` (without the newline), keeping at most
 /// `limit` bytes; a longer line is consumed to its end and reported as `TooLong`.
-fn read_line_limited(r: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<Line> {
+fn read_line_limited(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Line> {
     buf.clear();
     let mut total = 0usize;
     let mut any = false;
@@ -79,7 +83,11 @@ fn read_line_limited(r: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> st
         let consumed = found.map_or(part.len(), |i| i + 1);
         r.consume(consumed);
         if found.is_some() {
-            return Ok(if total > limit { Line::TooLong(total) } else { Line::Ok });
+            return Ok(if total > limit {
+                Line::TooLong(total)
+            } else {
+                Line::Ok
+            });
         }
     }
 }
@@ -132,7 +140,10 @@ impl JsonlReader {
             batch_size: options.batch_size.max(1),
             batch_bytes: options.batch_bytes,
             // JSON escaping can make a document's line several times its size.
-            line_limit: options.max_doc_bytes.saturating_mul(2).saturating_add(1 << 20),
+            line_limit: options
+                .max_doc_bytes
+                .saturating_mul(2)
+                .saturating_add(1 << 20),
             ctx: RecordCtx::new(fields, options),
             buf: Vec::new(),
         })
@@ -140,17 +151,27 @@ impl JsonlReader {
 }
 
 impl RecordCtx {
-
-    fn parse_line(&self, line: &[u8], source: String) -> std::result::Result<Document, RejectedInput> {
+    fn parse_line(
+        &self,
+        line: &[u8],
+        source: String,
+    ) -> std::result::Result<Document, RejectedInput> {
         let reject = |rejection: Rejection| RejectedInput {
             source: source.clone(),
             bytes: line.len() as u64,
             rejection,
         };
-        let value: serde_json::Value = serde_json::from_slice(line)
-            .map_err(|e| reject(Rejection::new(Reason::MalformedRecord, format!("bad JSON: {e}"))))?;
+        let value: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
+            reject(Rejection::new(
+                Reason::MalformedRecord,
+                format!("bad JSON: {e}"),
+            ))
+        })?;
         let serde_json::Value::Object(map) = value else {
-            return Err(reject(Rejection::new(Reason::MalformedRecord, "line is not a JSON object")));
+            return Err(reject(Rejection::new(
+                Reason::MalformedRecord,
+                "line is not a JSON object",
+            )));
         };
         let parts = self.fields.assign(map.keys().map(String::as_str));
         let mut rec = RecordParts::default();
@@ -180,7 +201,10 @@ impl RecordCtx {
                 },
                 Part::Provenance => {
                     rec.provenance = Some(serde_json::from_value(value).map_err(|e| {
-                        reject(Rejection::new(Reason::MalformedRecord, format!("bad provenance: {e}")))
+                        reject(Rejection::new(
+                            Reason::MalformedRecord,
+                            format!("bad provenance: {e}"),
+                        ))
                     })?)
                 }
                 Part::Extra => {
@@ -188,7 +212,8 @@ impl RecordCtx {
                 }
             }
         }
-        rec.into_document(&self.options, &self.identifier).map_err(reject)
+        rec.into_document(&self.options, &self.identifier)
+            .map_err(reject)
     }
 }
 
@@ -290,7 +315,8 @@ impl ShardFormat for JsonlFormat {
     fn write(&self, enc: &mut AtomicFile, docs: &[Document]) -> Result<()> {
         for d in docs {
             serde_json::to_writer(&mut *enc, d)?;
-            enc.write_all(b"\n").map_err(|e| CoreError::io(enc.tmp_path(), e))?;
+            enc.write_all(b"\n")
+                .map_err(|e| CoreError::io(enc.tmp_path(), e))?;
         }
         Ok(())
     }

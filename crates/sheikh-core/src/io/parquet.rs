@@ -43,13 +43,14 @@ pub fn documents_to_record_batch(docs: &[Document]) -> Result<RecordBatch> {
     let col = |f: &dyn Fn(&Document) -> Option<String>| -> ArrayRef {
         Arc::new(docs.iter().map(f).collect::<StringArray>())
     };
-    let json_col = |f: &dyn Fn(&Document) -> Option<serde_json::Result<String>>| -> Result<ArrayRef> {
-        let values = docs
-            .iter()
-            .map(|d| f(d).transpose())
-            .collect::<serde_json::Result<Vec<Option<String>>>>()?;
-        Ok(Arc::new(StringArray::from(values)))
-    };
+    let json_col =
+        |f: &dyn Fn(&Document) -> Option<serde_json::Result<String>>| -> Result<ArrayRef> {
+            let values = docs
+                .iter()
+                .map(|d| f(d).transpose())
+                .collect::<serde_json::Result<Vec<Option<String>>>>()?;
+            Ok(Arc::new(StringArray::from(values)))
+        };
     let columns = vec![
         col(&|d| Some(d.id.clone())),
         col(&|d| Some(d.content.clone())),
@@ -149,7 +150,10 @@ impl ParquetReader {
         })
     }
 
-    fn open_file(&self, path: &Path) -> std::result::Result<(ParquetRecordBatchReader, Vec<Part>), String> {
+    fn open_file(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<(ParquetRecordBatchReader, Vec<Part>), String> {
         let file = File::open(path).map_err(|e| e.to_string())?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
         let schema = builder.schema().clone();
@@ -172,7 +176,6 @@ impl ParquetReader {
 }
 
 impl RecordCtx {
-
     fn row_to_document(
         &self,
         batch: &RecordBatch,
@@ -213,14 +216,19 @@ impl RecordCtx {
                 }
                 Part::Provenance => {
                     let text = cell_string(col, row);
-                    rec.provenance = Some(serde_json::from_str(&text).map_err(|e| RejectedInput {
-                        source: source.clone(),
-                        bytes,
-                        rejection: Rejection::new(Reason::MalformedRecord, format!("bad provenance: {e}")),
-                    })?);
+                    rec.provenance =
+                        Some(serde_json::from_str(&text).map_err(|e| RejectedInput {
+                            source: source.clone(),
+                            bytes,
+                            rejection: Rejection::new(
+                                Reason::MalformedRecord,
+                                format!("bad provenance: {e}"),
+                            ),
+                        })?);
                 }
                 Part::Extra => {
-                    rec.metadata.insert(field.name().clone(), cell_json(col, row));
+                    rec.metadata
+                        .insert(field.name().clone(), cell_json(col, row));
                 }
             }
         }

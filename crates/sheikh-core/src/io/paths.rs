@@ -29,11 +29,26 @@ const VENDOR_DIRS: &[&str] = &[
     ".yarn",
 ];
 const BUILD_DIRS: &[&str] = &[
-    "dist", "build", "out", ".next", ".nuxt", ".svelte-kit", ".output", "coverage", "target",
+    "dist",
+    "build",
+    "out",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".output",
+    "coverage",
+    "target",
 ];
 const GENERATED_DIRS: &[&str] = &["generated", "__generated__", "gen", ".docusaurus"];
 const MINIFIED_SUFFIXES: &[&str] = &[
-    ".min.js", ".min.mjs", ".min.cjs", ".min.css", ".bundle.js", "-bundle.js", ".chunk.js", ".prod.js",
+    ".min.js",
+    ".min.mjs",
+    ".min.cjs",
+    ".min.css",
+    ".bundle.js",
+    "-bundle.js",
+    ".chunk.js",
+    ".prod.js",
 ];
 
 /// Flags derived from a path alone.

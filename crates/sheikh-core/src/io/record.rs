@@ -144,12 +144,7 @@ impl RecordParts {
         identifier: &LanguageIdentifier,
     ) -> Result<Document, Rejection> {
         let content = match self.content {
-            None => {
-                return Err(Rejection::new(
-                    Reason::MalformedRecord,
-                    "no content field",
-                ))
-            }
+            None => return Err(Rejection::new(Reason::MalformedRecord, "no content field")),
             Some(RawContent::Text(s)) => {
                 if s.len() > opts.max_doc_bytes {
                     return Err(too_large(s.len(), opts));
@@ -187,9 +182,9 @@ impl RecordParts {
                 d.language
             }
         };
-        let id = self
-            .id
-            .unwrap_or_else(|| Document::stable_id(self.repo_name.as_deref(), self.path.as_deref(), &content));
+        let id = self.id.unwrap_or_else(|| {
+            Document::stable_id(self.repo_name.as_deref(), self.path.as_deref(), &content)
+        });
         let mut doc = Document {
             id,
             content,

@@ -221,7 +221,11 @@ pub(crate) fn guess(text: &str, truncated: bool) -> ContentGuess {
             confidence: 0.98,
         };
     }
-    let lower_head: String = body.chars().take(15).collect::<String>().to_ascii_lowercase();
+    let lower_head: String = body
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if lower_head.starts_with("<!doctype html") || lower_head.starts_with("<html") {
         return ContentGuess {
             language: Language::Html,
@@ -296,9 +300,35 @@ fn strip_fenced_code(text: &str) -> std::borrow::Cow<'_, str> {
 /// (`:is(`, `:not(`, `:nth-child(`…).
 fn css_selector_lines(text: &str) -> usize {
     const KEYWORDS: &[&str] = &[
-        "function", "if", "else", "for", "while", "switch", "class", "try", "catch", "const",
-        "let", "var", "export", "return", "interface", "type", "enum", "do", "}", "namespace",
-        "module", "declare", "async", "static", "public", "private", "protected", "get", "set",
+        "function",
+        "if",
+        "else",
+        "for",
+        "while",
+        "switch",
+        "class",
+        "try",
+        "catch",
+        "const",
+        "let",
+        "var",
+        "export",
+        "return",
+        "interface",
+        "type",
+        "enum",
+        "do",
+        "}",
+        "namespace",
+        "module",
+        "declare",
+        "async",
+        "static",
+        "public",
+        "private",
+        "protected",
+        "get",
+        "set",
     ];
     text.lines()
         .filter(|line| {
@@ -307,10 +337,17 @@ fn css_selector_lines(text: &str) -> usize {
                 return false;
             };
             let head = head.trim_end();
-            if head.is_empty() || head.contains("=>") || head.contains(';') || head.ends_with(')') && !head.contains(':') {
+            if head.is_empty()
+                || head.contains("=>")
+                || head.contains(';')
+                || head.ends_with(')') && !head.contains(':')
+            {
                 return false;
             }
-            let first = head.split(|c: char| !(c.is_alphanumeric() || c == '}')).next().unwrap_or("");
+            let first = head
+                .split(|c: char| !(c.is_alphanumeric() || c == '}'))
+                .next()
+                .unwrap_or("");
             if KEYWORDS.contains(&first) {
                 return false;
             }
@@ -441,7 +478,10 @@ mod tests {
 
     #[test]
     fn shebangs() {
-        assert_eq!(g("#!/usr/bin/env node\nconsole.log(1)\n"), Language::JavaScript);
+        assert_eq!(
+            g("#!/usr/bin/env node\nconsole.log(1)\n"),
+            Language::JavaScript
+        );
         assert_eq!(g("#!/usr/bin/node\nrequire('x')\n"), Language::JavaScript);
         assert_eq!(
             g("#!/usr/bin/env -S deno run\nconst x: number = 1;\n"),

@@ -89,7 +89,10 @@ impl LanguageIdentifier {
             },
             Some(PathMatch::AmbiguousTs) => {
                 let head = content.trim_start_matches('\u{feff}').trim_start();
-                if head.starts_with("<?xml") || head.starts_with("<TS") || head.starts_with("<!DOCTYPE TS") {
+                if head.starts_with("<?xml")
+                    || head.starts_with("<TS")
+                    || head.starts_with("<!DOCTYPE TS")
+                {
                     Detection {
                         language: Language::Xml,
                         confidence: 0.97,
@@ -145,7 +148,8 @@ mod tests {
     #[test]
     fn ts_extension_with_qt_linguist_xml() {
         let id = LanguageIdentifier::default();
-        let qt = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE TS>\n<TS version=\"2.1\"></TS>";
+        let qt =
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE TS>\n<TS version=\"2.1\"></TS>";
         let d = id.identify(Some("i18n/app_fr.ts"), qt);
         assert_eq!(d.language, Language::Xml);
         assert_eq!(d.method, Method::ExtensionAndContent);
@@ -167,7 +171,10 @@ mod tests {
     #[test]
     fn unknown_path_falls_back_to_content() {
         let id = LanguageIdentifier::default();
-        let d = id.identify(Some("bin/serve"), "#!/usr/bin/env node\nconst x = require('y');\n");
+        let d = id.identify(
+            Some("bin/serve"),
+            "#!/usr/bin/env node\nconst x = require('y');\n",
+        );
         assert_eq!(d.language, Language::JavaScript);
         assert_eq!(d.method, Method::Shebang);
     }
