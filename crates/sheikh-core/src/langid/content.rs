@@ -35,8 +35,10 @@ enum Target {
     Ts,
     /// JSX-only syntax (feeds Script too).
     Jsx,
-    /// MDX-only syntax (ESM at column 0, capitalised components outside fences).
-    Mdx,
+    /// MDX ESM: `import`/`export` at column 0.
+    MdxEsm,
+    /// MDX components: capitalised JSX tags opening a line.
+    MdxTag,
 }
 
 struct Feature {
@@ -64,7 +66,7 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Script), 3.0, r"\brequire\(\s*['\x22]";
         F(Script), 3.0, r"\bmodule\.exports\b|\bexports\.\w+\s*=";
         F(Script), 1.5, r"^import\s+(?:[\w*{][^;\n]*\s+from\s+)?['\x22][^'\x22\n]+['\x22];?\s*$";
-        F(Script), 1.0, r"^export\s+(?:default|const|function|class|async|\{)";
+        F(Script), 2.0, r"^export\s+(?:default|const|function|class|async|\{)";
         F(Script), 2.0, r"\bconsole\.\w+\(";
         F(Script), 1.0, r"\b(?:document|window|process)\.\w+";
         F(Script), 1.0, r"^\s+return\b[^\n]*;?\s*$";
@@ -75,31 +77,44 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Script), 1.0, r"\bnew\s+[A-Z]\w*\(";
         F(Script), 1.0, r"^\s*\}\s*\)+;?\s*$|^\s*\};\s*$";
         F(Script), 0.5, r"^\s*//";
+        F(Script), 5.0, r"^//# sourceMappingURL=";
+        F(Script), 1.0, r"(?:^|[{,]\s*)[A-Za-z_$][\w$]*\s*:\s*(?:'[^'\n]*'|\x22[^\x22\n]*\x22|-?\d[\d.]*|\[|\{|true|false|null|function\b)";
+        F(Script), 1.5, r"\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(";
+        F(Script), 2.0, r"\bfunction\s*\([^)\n]*\)\s*\{|\breturn\s+[\w$!(\[{'\x22]";
+        F(Script), 2.0, r"^\s*\*\s*@(?:param|returns?|type|typedef|template|example|see|deprecated|license|module)\b";
+        F(Script), 3.0, r"^export\s+(?:\*(?:\s+as\s+\w+)?|\{[^}\n]*\})\s+from\s+['\x22]|^export\s*\{[^}\n]*\};?\s*$";
         F(Script), 1.0, r"^\s*(?:if|for|while|switch)\s*\(";
         F(Script), 1.0, r"\b(?:describe|it|test|expect)\(";
         // ---- TypeScript-only syntax ----
         Target::Ts, 5.0, r"^\s*(?:export\s+)?(?:declare\s+)?interface\s+[A-Z]\w*(?:<[^>\n]*>)?\s*(?:extends\s+[^{\n]+)?\{";
         Target::Ts, 5.0, r"^\s*(?:export\s+)?(?:declare\s+)?type\s+[A-Z]\w*(?:<[^>\n]*>)?\s*=";
-        Target::Ts, 3.0, r"[\w)\]?]\s*:\s*(?:string|number|boolean|void|any|unknown|never|bigint|symbol|object|undefined|null)\b(?:\[\])?\s*[;,)=|{\n]";
-        Target::Ts, 4.0, r"\b(?:const|let|var)\s+\w+\s*:\s*[\w<\[{(]";
-        Target::Ts, 3.0, r"\(\s*\w+\??\s*:\s*[A-Za-z_\[{(][\w.<>\[\]|, ]*[,)=]";
+        Target::Ts, 3.0, r"[\w)\]?]\s*:\s*(?:string|number|boolean|void|any|unknown|never|bigint|symbol|object)\b(?:\[\])?\s*[;,)=|{\n]";
+        Target::Ts, 6.0, r"\b(?:const|let|var)\s+\w+\s*:\s*[\w<\[{(]";
+        Target::Ts, 4.0, r"\(\s*\w+\??\s*:\s*[A-Za-z_\[{(][\w.<>\[\]|, ]*[,)=]";
         Target::Ts, 3.0, r"\)\s*:\s*(?:Promise|void|string|number|boolean|[A-Z]\w*)(?:<[^>\n]*>)?(?:\[\])?\s*(?:\{|=>)";
         Target::Ts, 3.0, r"^\s*(?:public|private|protected|readonly)\s+(?:readonly\s+|static\s+|async\s+)?\w+";
         Target::Ts, 4.0, r"^\s*(?:export\s+)?(?:const\s+|declare\s+)?enum\s+\w+\s*\{";
-        Target::Ts, 2.0, r"\bas\s+(?:const|string|number|any|unknown|boolean|[A-Z]\w*(?:<[^>\n]*>)?)\b";
+        Target::Ts, 5.0, r"\bas\s+const\b";
+        Target::Ts, 3.0, r"[)\]]\s+as\s+(?:string|number|any|unknown|boolean|[A-Z]\w*(?:<[^>\n]*>)?)\b|\w\s+as\s+(?:string|number|any|unknown|boolean)\b";
+        Target::Ts, 6.0, r"\{\s*type\s+[A-Z]\w*\s*[,}]";
+        Target::Ts, 4.0, r"\}\s*:\s*(?:[A-Z][\w.]*(?:<|\s*[,)=])|\{)";
         Target::Ts, 5.0, r"^\s*(?:export\s+)?declare\s+(?:module|global|const|function|class|namespace|let|var)\b";
         Target::Ts, 3.0, r"^\s*(?:export\s+)?namespace\s+\w+\s*\{";
         Target::Ts, 3.0, r"\bimplements\s+[A-Z]\w*";
         Target::Ts, 5.0, r"^\s*(?:import|export)\s+type\s";
-        Target::Ts, 4.0, r"^\s+(?:readonly\s+)?\w+\??\s*:\s*(?:string|number|boolean|any|unknown|never|object|bigint|[A-Z][\w.]*(?:<[^>\n]*>)?|\([^)\n]*\)\s*=>[^;\n]*|\{[^}\n]*\}|'[^'\n]*'(?:\s*\|\s*'[^'\n]*')+)(?:\[\])*(?:\s*\|\s*[\w'\x22\[\]<>. ]+)*;?\s*$";
-        Target::Ts, 4.0, r"\}\s*:\s*\{\s*\w+\??\s*:";
+        Target::Ts, 4.0, r"^\s+(?:readonly\s+)?\w+\??\s*:\s*(?:string|number|boolean|any|unknown|never|object|bigint|[A-Z][\w.]*(?:<[^>\n]*>)?|\([^)\n]*\)\s*=>\s*(?:void|string|number|boolean|any|unknown|Promise<[^>\n]*>|[A-Z][\w.]*(?:<[^>\n]*>)?)(?:\[\])?|\{[^}\n]*\}|'[^'\n]*'(?:\s*\|\s*'[^'\n]*')+)(?:\[\])*(?:\s*\|\s*[\w'\x22\[\]<>. ]+)*;?\s*$";
         Target::Ts, 3.0, r"\w\s*:\s*(?:string|number|boolean|[A-Z]\w*)\[\]";
         Target::Ts, 3.0, r"\)\s*:\s*\[[\w\s,()=>\[\]]+\]\s*\{";
         Target::Ts, 5.0, r"\b\w+<(?:string|number|boolean|any|unknown|[A-Z]\w*)(?:\[\])?(?:\s*\|\s*\w+)*(?:,\s*\w+)*>\(";
         Target::Ts, 3.0, r"\b(?:Record|Partial|Readonly|Pick|Omit|Promise|Array|Map|Set|ReturnType)<[\w\[\]{}|, ]+>";
         Target::Ts, 3.0, r"\w\?:\s*[\w\[{(]";
         // ---- JSX-only syntax ----
-        Target::Jsx, 3.0, r"<[A-Z][\w.]*(?:\s+[\w-]+(?:=|\s|/?>)|\s*/?>)";
+        Target::Jsx, 2.0, r"(?:^|[^\w$.\s'\x22`])\s*<[A-Z][\w.]*(?:\s+[\w-]+(?:=|\s|/?>)|\s*/?>)";
+        Target::Ts, 5.0, r"^///\s*<reference\s+(?:types|path|lib)=";
+        Target::Jsx, 6.0, r"(?:^|[^\w$.'\x22`\\/\s]|\breturn)\s*<[A-Za-z][\w.:-]*(?:\s+(?:[^<>\x22'`]|\x22[^\x22\n]*\x22|'[^'\n]*')*?)?\s*/>";
+        Target::Jsx, 6.0, r"(?:^|[^\w$.'\x22`\\/\s]|\breturn)\s*<[A-Za-z][\w.:-]*\s[^<>\n]*?\b[\w-]+=\{";
+        Target::Jsx, 5.0, r"<[A-Za-z][\w.]*\s+\{\.\.\.";
+        Target::Jsx, 3.0, r"(?:^|[^'\x22`\\])</[A-Za-z][\w.:-]*>";
         Target::Jsx, 5.0, r"\bclassName=";
         Target::Jsx, 5.0, r"\breturn\s*\(\s*\n\s*<[A-Za-z>]";
         Target::Jsx, 4.0, r"\breturn\s+<[A-Za-z]";
@@ -107,8 +122,7 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         Target::Jsx, 4.0, r"<>|</>";
         Target::Jsx, 4.0, r"\bon[A-Z]\w+=\{";
         Target::Jsx, 2.0, r"\s[a-z][\w-]*=\{";
-        Target::Jsx, 3.0, r"from\s+['\x22]react(?:-dom|-native)?(?:/[\w-]+)?['\x22]";
-        Target::Jsx, 2.0, r"</[A-Za-z][\w.]*>";
+        Target::Jsx, 1.5, r"from\s+['\x22]react(?:-dom|-native)?(?:/[\w-]+)?['\x22]";
         // ---- HTML ----
         F(Html), 20.0, r"(?i)<!DOCTYPE\s+html";
         F(Html), 8.0, r"(?i)<html[\s>]";
@@ -134,6 +148,9 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Css), 3.0, r":root\s*\{|var\(--[\w-]+\)";
         F(Css), 1.0, r"\b\d+(?:\.\d+)?(?:px|em|rem|vh|vw|ms)\b";
         F(Css), 2.0, r"!important";
+        F(Css), 5.0, r"/\*# sourceMappingURL=";
+        F(Css), 2.0, r"\{(?:-?[a-z]+-[a-z-]+|display|color|margin|padding|width|height|position|top|left|right|bottom|float|clear|content|cursor|opacity|overflow|border|background|font|outline|transition|transform|visibility|fill|stroke)\s*:[^;{}\n\x22']+[;}]";
+        F(Css), 3.0, r"^[^{}\n;=()]+\{\s*(?:-?[a-z-]+\s*:\s*[^;{}\n]+;?\s*)+\}\s*$";
         F(Css), 1.0, r":(?:hover|focus|active|before|after|first-child|nth-child)\b";
         // ---- JSON ----
         F(Json), 2.0, r#"^\s*"[^"\n]+"\s*:\s*(?:"|\d|-|\{|\[|true|false|null)"#;
@@ -149,11 +166,11 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         F(Markdown), 1.0, r"^>\s";
         F(Markdown), 1.0, r"\*\*[^*\n]+\*\*|`[^`\n]+`";
         F(Markdown), 1.5, r"^\|.*\|\s*$";
-        F(Markdown), 1.0, r"^[A-Z][a-z]+(?: [a-z'’]+){4,}[^;{}()=]*[.:!?]?$";
+        F(Markdown), 1.0, r"^[A-Z][a-z]+,?(?: [A-Za-z0-9'’,()\x22-]+){5,}[.:!?]?[ \t]*$";
         // ---- MDX-only ----
-        Target::Mdx, 5.0, r"^(?:import\s+[\w*{][^\n]*\s+from\s+['\x22][^'\x22\n]+['\x22];?|export\s+(?:const|default|function|let)\b[^\n]*)$";
-        Target::Mdx, 3.0, r"^\s*<[A-Z][\w.]*(?:\s[^>\n]*)?/?>";
-        Target::Mdx, 2.0, r"^\s*</[A-Z][\w.]*>";
+        Target::MdxEsm, 5.0, r"^(?:import\s+[\w*{][^\n]*\s+from\s+['\x22][^'\x22\n]+['\x22];?|export\s+(?:const|default|function|let)\b[^\n]*)$";
+        Target::MdxTag, 3.0, r"^\s*<[A-Z][\w.]*(?:\s[^>\n]*)?/?>";
+        Target::MdxTag, 2.0, r"^\s*</[A-Z][\w.]*>";
     ]
 });
 
@@ -256,6 +273,18 @@ pub(crate) fn guess(text: &str, truncated: bool) -> ContentGuess {
         }
     }
     Scores::compute(body).decide(body)
+}
+
+/// The features that fire on `text` with their match counts (for tuning; not stable API).
+pub(crate) fn explain(text: &str) -> Vec<(String, usize)> {
+    let stripped = strip_fenced_code(text);
+    FEATURES
+        .iter()
+        .filter_map(|f| {
+            let n = f.re.find_iter(&stripped).take(64).count();
+            (n > 0).then(|| (format!("{:?} {} {}", f.target, f.weight, f.re.as_str()), n))
+        })
+        .collect()
 }
 
 /// The text with the inner lines of fenced code blocks removed (fence lines kept).
@@ -375,7 +404,10 @@ struct Scores {
     family: [f32; 6],
     ts: f32,
     jsx: f32,
-    mdx: f32,
+    mdx_esm: f32,
+    mdx_tag: f32,
+    /// Lines that open with a tag at column 0 (markup or MDX, never script).
+    col0_tags: usize,
 }
 
 impl Scores {
@@ -385,6 +417,10 @@ impl Scores {
         let stripped = strip_fenced_code(text);
         let text = stripped.as_ref();
         let selectors = css_selector_lines(text);
+        s.col0_tags = text
+            .lines()
+            .filter(|l| l.starts_with('<') && l[1..].starts_with(|c: char| c.is_ascii_alphabetic()))
+            .count();
         if selectors > 0 {
             s.family[Css as usize] += 3.0 * (1.0 + (selectors.min(64) as f32).ln());
         }
@@ -405,7 +441,8 @@ impl Scores {
                     s.jsx += v;
                     s.family[Script as usize] += v * 0.5;
                 }
-                Target::Mdx => s.mdx += v,
+                Target::MdxEsm => s.mdx_esm += v,
+                Target::MdxTag => s.mdx_tag += v,
             }
         }
         s
@@ -413,7 +450,7 @@ impl Scores {
 
     fn refine_script(&self, typed_hint: bool) -> Language {
         let ts = typed_hint || self.ts >= 5.0;
-        let jsx = self.jsx >= 8.0;
+        let jsx = self.jsx >= 5.0;
         match (ts, jsx) {
             (false, false) => Language::JavaScript,
             (true, false) => Language::TypeScript,
@@ -434,8 +471,14 @@ impl Scores {
             scores[Html as usize] += 3.0;
             scores[Xml as usize] += 3.0;
         }
-        // MDX is Markdown plus ESM/JSX.
-        scores[Markdown as usize] += self.mdx * 0.6;
+        // MDX is Markdown plus ESM and JSX at the top level. Scripts have ESM too, but
+        // never a tag or a heading at column 0; HTML has tags there, but no ESM.
+        let md_base = scores[Markdown as usize];
+        if self.mdx_esm > 0.0 && (md_base >= 4.0 || self.col0_tags > 0)
+            || self.mdx_tag > 0.0 && md_base >= 8.0
+        {
+            scores[Markdown as usize] += self.mdx_esm + self.mdx_tag;
+        }
         let mut order: Vec<usize> = (0..FAMILIES.len()).collect();
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
         let (best, second) = (scores[order[0]], scores[order[1]]);
@@ -454,7 +497,7 @@ impl Scores {
             Css => Language::Css,
             Json => Language::Json,
             Markdown => {
-                if self.mdx >= 5.0 {
+                if self.mdx_esm > 0.0 || self.mdx_tag >= 3.0 {
                     Language::Mdx
                 } else {
                     Language::Markdown

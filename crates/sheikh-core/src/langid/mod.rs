@@ -129,6 +129,13 @@ impl LanguageIdentifier {
     }
 }
 
+/// The content features that fire on `text`, with their counts. For tuning and
+/// debugging the identifier; the output format is not stable.
+#[doc(hidden)]
+pub fn explain_content(text: &str) -> Vec<(String, usize)> {
+    content::explain(text)
+}
+
 /// The first `max` bytes of `s`, cut back to a character boundary.
 fn cut(s: &str, max: usize) -> (&str, bool) {
     if s.len() <= max {
