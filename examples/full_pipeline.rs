@@ -24,6 +24,9 @@ struct Args {
     /// Override input.path.
     #[arg(long)]
     input: Option<PathBuf>,
+    /// Override input.format (auto, directory, jsonl, parquet).
+    #[arg(long)]
+    format: Option<String>,
     /// Override output.path.
     #[arg(long)]
     output: Option<PathBuf>,
@@ -48,6 +51,10 @@ fn main() -> anyhow::Result<()> {
     };
     if let Some(p) = args.input {
         config.input.path = p;
+    }
+    if let Some(f) = args.format {
+        config.input.format = sheikh::core::config::from_yaml_str(&f)
+            .map_err(|e| anyhow::anyhow!("--format {f}: {e}"))?;
     }
     if let Some(p) = args.output {
         config.output.path = p;

@@ -128,8 +128,10 @@ impl Pipeline {
             ..Default::default()
         };
         let mut prog = Progress::default();
-        for batch in reader {
+        let mut reader = reader.into_iter();
+        loop {
             let t = Instant::now();
+            let Some(batch) = reader.next() else { break };
             let batch = batch?;
             stats.read.wall_seconds += t.elapsed().as_secs_f64();
             self.account_read(&batch, &mut stats, &mut sinks)?;
@@ -141,7 +143,9 @@ impl Pipeline {
                 .sum::<u64>()
                 + batch.rejected.iter().map(|r| r.bytes).sum::<u64>();
             let kept = self.run_from(0, batch.documents, &mut stats, &mut sinks)?;
+            let t = Instant::now();
             self.write(kept, &mut stats, &mut sinks)?;
+            stats.write_seconds += t.elapsed().as_secs_f64();
             prog.docs_written = stats.written.docs;
             prog.dropped = stats.drops_by_reason().values().map(|t| t.docs).sum();
             progress(&prog);

@@ -84,6 +84,8 @@ pub struct PipelineStats {
     pub stages: Vec<StageStats>,
     /// What was written.
     pub written: Tally,
+    /// Wall time spent writing kept documents, in seconds.
+    pub write_seconds: f64,
     /// Output files written.
     pub output_files: Vec<String>,
     /// Total wall time in seconds.
@@ -156,6 +158,14 @@ impl PipelineStats {
                 reasons.join(", ")
             ));
         }
+        s.push_str(&format!(
+            "| write | {} | {} | 0 | {:.3} | {:.3} | {:.3} |  |\n",
+            self.written.docs,
+            self.written.docs,
+            self.written.bytes as f64 / 1e6,
+            self.written.bytes as f64 / 1e6,
+            self.write_seconds
+        ));
         s
     }
 }
