@@ -23,7 +23,16 @@ fn arb_document() -> impl Strategy<Value = Document> {
             "Apache-2.0",
             "permissive",
         ])),
-        prop::collection::btree_map("[a-z_]{1,8}", any::<i32>(), 0..3),
+        prop::collection::btree_map(
+            "[a-z_]{1,8}",
+            prop_oneof![
+                any::<i64>().prop_map(serde_json::Value::from),
+                (-1e12f64..1e12).prop_map(serde_json::Value::from),
+                any::<bool>().prop_map(serde_json::Value::from),
+                "[^\u{0}]{0,12}".prop_map(serde_json::Value::from),
+            ],
+            0..4,
+        ),
         any::<bool>(),
     )
         .prop_map(|(content, language, path, repo, license, meta, modified)| {
@@ -53,7 +62,7 @@ fn arb_document() -> impl Strategy<Value = Document> {
                 ]
                 .contains(&k.as_str())
                 {
-                    d.metadata.insert(k, v.into());
+                    d.metadata.insert(k, v);
                 }
             }
             if modified {

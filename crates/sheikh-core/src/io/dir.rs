@@ -215,16 +215,6 @@ impl Iterator for DirectoryReader {
             return None;
         }
         let results: Vec<_> = pending.into_par_iter().map(|p| self.read_one(p)).collect();
-        let mut batch = ReadBatch {
-            documents: Vec::with_capacity(results.len()),
-            rejected,
-        };
-        for r in results {
-            match r {
-                Ok(doc) => batch.documents.push(doc),
-                Err(rej) => batch.rejected.push(rej),
-            }
-        }
-        Some(Ok(batch))
+        Some(Ok(ReadBatch::from_results(results, rejected)))
     }
 }

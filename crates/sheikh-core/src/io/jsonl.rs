@@ -282,17 +282,7 @@ impl Iterator for JsonlReader {
             .into_par_iter()
             .map(|(line, source)| ctx.parse_line(&line, source))
             .collect();
-        let mut batch = ReadBatch {
-            documents: Vec::with_capacity(results.len()),
-            rejected,
-        };
-        for r in results {
-            match r {
-                Ok(d) => batch.documents.push(d),
-                Err(r) => batch.rejected.push(r),
-            }
-        }
-        Some(Ok(batch))
+        Some(Ok(ReadBatch::from_results(results, rejected)))
     }
 }
 

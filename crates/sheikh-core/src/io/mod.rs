@@ -51,6 +51,24 @@ pub struct ReadBatch {
 }
 
 impl ReadBatch {
+    /// A batch from per-record results in input order, after `rejected` found earlier.
+    pub fn from_results(
+        results: Vec<std::result::Result<Document, RejectedInput>>,
+        mut rejected: Vec<RejectedInput>,
+    ) -> Self {
+        let mut documents = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(d) => documents.push(d),
+                Err(r) => rejected.push(r),
+            }
+        }
+        ReadBatch {
+            documents,
+            rejected,
+        }
+    }
+
     /// True when the batch carries nothing.
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty() && self.rejected.is_empty()

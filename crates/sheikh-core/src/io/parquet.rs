@@ -360,14 +360,7 @@ impl Iterator for ParquetReader {
                             ctx.row_to_document(&batch, &parts, row, source)
                         })
                         .collect();
-                    let mut out = ReadBatch::default();
-                    for r in results {
-                        match r {
-                            Ok(d) => out.documents.push(d),
-                            Err(r) => out.rejected.push(r),
-                        }
-                    }
-                    return Some(Ok(out));
+                    return Some(Ok(ReadBatch::from_results(results, Vec::new())));
                 }
             }
         }
