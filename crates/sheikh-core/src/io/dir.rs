@@ -74,6 +74,7 @@ impl DirectoryReaderBuilder {
             repo_name: self.repo_name,
             repo_from_top_dir: self.repo_from_top_dir,
             walk,
+            queue: std::collections::VecDeque::new(),
             done: false,
         })
     }
@@ -101,6 +102,7 @@ pub struct DirectoryReader {
     repo_name: Option<String>,
     repo_from_top_dir: bool,
     walk: ignore::Walk,
+    queue: std::collections::VecDeque<Pending>,
     done: bool,
 }
 
@@ -108,7 +110,8 @@ pub struct DirectoryReader {
 struct Pending {
     path: PathBuf,
     rel: String,
-    size: u64,
+    /// Size in bytes, once known.
+    size: Option<u64>,
 }
 
 impl DirectoryReader {
@@ -142,20 +145,18 @@ impl DirectoryReader {
             bytes,
             rejection,
         };
-        if p.size as usize > self.options.max_doc_bytes {
+        let size = p.size.unwrap_or(0);
+        if size as usize > self.options.max_doc_bytes {
             return Err(reject(
                 Rejection::new(
                     Reason::TooLarge,
-                    format!(
-                        "{} bytes > max_doc_bytes {}",
-                        p.size, self.options.max_doc_bytes
-                    ),
+                    format!("{size} bytes > max_doc_bytes {}", self.options.max_doc_bytes),
                 ),
-                p.size,
+                size,
             ));
         }
         let bytes = fs::read(&p.path)
-            .map_err(|e| reject(Rejection::new(Reason::Unreadable, e.to_string()), p.size))?;
+            .map_err(|e| reject(Rejection::new(Reason::Unreadable, e.to_string()), size))?;
         let (repo, path) = match (&self.repo_name, self.repo_from_top_dir) {
             (_, true) => match p.rel.split_once('/') {
                 Some((repo, rest)) => (Some(repo.to_string()), rest.to_string()),
@@ -171,7 +172,7 @@ impl DirectoryReader {
         };
         parts
             .into_document(&self.options, &self.identifier)
-            .map_err(|r| reject(r, p.size))
+            .map_err(|r| reject(r, size))
     }
 }
 
@@ -179,13 +180,9 @@ impl Iterator for DirectoryReader {
     type Item = Result<ReadBatch>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let mut pending = Vec::new();
         let mut rejected = Vec::new();
-        let mut bytes = 0usize;
-        while pending.len() < self.options.batch_size && bytes < self.options.batch_bytes {
+        // 1. Top the queue up from the walk (names only: the walk is sequential).
+        while !self.done && self.queue.len() < self.options.batch_size {
             let Some(entry) = self.walk.next() else {
                 self.done = true;
                 break;
@@ -201,19 +198,39 @@ impl Iterator for DirectoryReader {
                         continue;
                     }
                     let path = entry.into_path();
-                    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                    // Files over the limit are not read, so they do not count against the batch.
-                    if (size as usize) <= self.options.max_doc_bytes {
-                        bytes += size as usize;
-                    }
                     let rel = self.relative(&path);
-                    pending.push(Pending { path, rel, size });
+                    self.queue.push_back(Pending {
+                        path,
+                        rel,
+                        size: None,
+                    });
                 }
             }
         }
-        if pending.is_empty() && rejected.is_empty() {
+        if self.queue.is_empty() && rejected.is_empty() {
             return None;
         }
+        // 2. Sizes, in parallel.
+        self.queue
+            .par_iter_mut()
+            .filter(|p| p.size.is_none())
+            .for_each(|p| p.size = Some(fs::metadata(&p.path).map(|m| m.len()).unwrap_or(0)));
+        // 3. The batch: up to `batch_bytes` of readable files (at least one file); the
+        // rest waits for the next batch. Files over the limit are not read, so they do
+        // not count against the batch.
+        let mut bytes = 0usize;
+        let mut take = 0;
+        for p in &self.queue {
+            if take > 0 && bytes >= self.options.batch_bytes {
+                break;
+            }
+            let size = p.size.unwrap_or(0) as usize;
+            if size <= self.options.max_doc_bytes {
+                bytes += size;
+            }
+            take += 1;
+        }
+        let pending: Vec<Pending> = self.queue.drain(..take).collect();
         let results: Vec<_> = pending.into_par_iter().map(|p| self.read_one(p)).collect();
         Some(Ok(ReadBatch::from_results(results, rejected)))
     }
