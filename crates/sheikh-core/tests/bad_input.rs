@@ -278,3 +278,38 @@ fn parquet_with_corrupt_row_group_keeps_earlier_rows() {
         assert!(!rej.is_empty());
     }
 }
+
+#[test]
+fn directory_batches_respect_batch_bytes_and_keep_order() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        std::fs::write(
+            dir.path().join(format!("f{i:02}.js")),
+            format!("let v{i} = {i};\n").repeat(10 + i),
+        )
+        .unwrap();
+    }
+    let opts = ReadOptions {
+        batch_size: 16,
+        batch_bytes: 600,
+        ..Default::default()
+    };
+    let mut names = Vec::new();
+    let mut batches = 0;
+    for b in DirectoryReader::builder(dir.path())
+        .options(opts)
+        .build()
+        .unwrap()
+    {
+        let b = b.unwrap();
+        let bytes: usize = b.documents.iter().map(|d| d.content.len()).sum();
+        // A batch exceeds the budget only by its last file.
+        let last = b.documents.last().map_or(0, |d| d.content.len());
+        assert!(bytes - last < 600, "batch of {bytes} bytes");
+        names.extend(b.documents.into_iter().map(|d| d.path.unwrap()));
+        batches += 1;
+    }
+    let expected: Vec<String> = (0..40).map(|i| format!("f{i:02}.js")).collect();
+    assert_eq!(names, expected);
+    assert!(batches > 5, "{batches}");
+}

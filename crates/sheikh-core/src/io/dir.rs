@@ -150,7 +150,10 @@ impl DirectoryReader {
             return Err(reject(
                 Rejection::new(
                     Reason::TooLarge,
-                    format!("{size} bytes > max_doc_bytes {}", self.options.max_doc_bytes),
+                    format!(
+                        "{size} bytes > max_doc_bytes {}",
+                        self.options.max_doc_bytes
+                    ),
                 ),
                 size,
             ));
