@@ -99,6 +99,39 @@ function countMdxNodes(tree) {
   return counts;
 }
 
+// Removes // and /* */ comments outside strings, and commas before } or ].
+function stripJsonc(text) {
+  let out = '';
+  let i = 0;
+  let inStr = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (inStr) {
+      out += c;
+      if (c === '\\') {
+        out += text[i + 1] ?? '';
+        i += 2;
+        continue;
+      }
+      if (c === '"') inStr = false;
+      i++;
+    } else if (c === '"') {
+      inStr = true;
+      out += c;
+      i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
 function classify(label, text) {
   switch (label) {
     case 'JavaScript': {
@@ -160,6 +193,14 @@ function classify(label, text) {
         return ['JSON', bom ? 'JSON.parse ok (after BOM)' : 'JSON.parse ok'];
       } catch (e) {
         const jsonErr = clean(e.message, 60);
+        // JSON with comments and trailing commas (tsconfig, .vscode/*.json) is JSON
+        // (linguist's "JSON with Comments").
+        try {
+          JSON.parse(stripJsonc(body));
+          return ['JSON', `JSONC: parses after removing comments/trailing commas (${jsonErr})`];
+        } catch (_) {
+          /* not JSONC either */
+        }
         const asExpr = tryParse(acorn.Parser, '(' + body + '\n)', ['script']);
         if (asExpr.ok) return ['JavaScript', `JSON.parse fails (${jsonErr}); acorn parses as expression`];
         const asScript = tryParse(acorn.Parser, body, ['script']);

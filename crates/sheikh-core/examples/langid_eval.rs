@@ -13,8 +13,7 @@
 //! With the second argument, the truth for the content-only column is the *effective*
 //! label: the least language the content needs, found by parsers (a `.ts` file with no
 //! type syntax is JavaScript by content; an `.mdx` file with no ESM, JSX or expression is
-//! Markdown). JSON-with-comments config files (`tsconfig*.json`, `jsconfig.json`, …),
-//! which the parsers reduce to JavaScript, stay JSON.
+//! Markdown; JSON with comments stays JSON).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -46,12 +45,7 @@ fn main() {
             .skip(1)
             .filter_map(|l| {
                 let mut cols = l.split('\t');
-                let (file, label, eff) = (cols.next()?, cols.next()?, cols.next()?);
-                let jsonc = label == "JSON"
-                    && (file.ends_with("config.json")
-                        || file.contains("tsconfig")
-                        || file.ends_with("tsdoc.json"));
-                let eff = if jsonc { label } else { eff };
+                let (file, _label, eff) = (cols.next()?, cols.next()?, cols.next()?);
                 Some((file.to_string(), eff.parse().ok()?))
             })
             .collect(),

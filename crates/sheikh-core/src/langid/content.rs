@@ -109,7 +109,7 @@ static FEATURES: LazyLock<Vec<Feature>> = LazyLock::new(|| {
         Target::Ts, 3.0, r"\b(?:Record|Partial|Readonly|Pick|Omit|Promise|Array|Map|Set|ReturnType)<[\w\[\]{}|, ]+>";
         Target::Ts, 3.0, r"\w\?:\s*[\w\[{(]";
         // ---- JSX-only syntax ----
-        Target::Jsx, 2.0, r"(?:^|[^\w$.\s'\x22`])\s*<[A-Z][\w.]*(?:\s+[\w-]+(?:=|\s|/?>)|\s*/?>)";
+        Target::Jsx, 2.0, r"(?:^|[^\w$.\s'\x22`])\s*<[A-Z][\w.]*(?:\s+[\w-]+=|\s*/>|>[^(\n])";
         Target::Ts, 5.0, r"^///\s*<reference\s+(?:types|path|lib)=";
         Target::Jsx, 6.0, r"(?:^|[^\w$.'\x22`\\/\s]|\breturn)\s*<[A-Za-z][\w.:-]*(?:\s+(?:[^<>\x22'`]|\x22[^\x22\n]*\x22|'[^'\n]*')*?)?\s*/>";
         Target::Jsx, 6.0, r"(?:^|[^\w$.'\x22`\\/\s]|\breturn)\s*<[A-Za-z][\w.:-]*\s[^<>\n]*?\b[\w-]+=\{";
@@ -324,6 +324,37 @@ fn strip_fenced_code(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The text after any leading `//` and `/* */` comments and white space.
+fn skip_code_comments(text: &str) -> &str {
+    let mut t = text.trim_start();
+    loop {
+        if let Some(rest) = t.strip_prefix("//") {
+            t = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(rest) = t.strip_prefix("/*") {
+            t = rest.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            return t;
+        }
+    }
+}
+
+/// The text without lines that are comments (`//`, `/*`, `*` continuation lines).
+fn strip_comment_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_comment = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("//") || t.starts_with("/*") || t.starts_with('*')
+    };
+    if !text.lines().any(is_comment) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().filter(|l| !is_comment(l)) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Counts lines that look like CSS selectors opening a rule: ending in `{`, not
 /// starting with a script keyword, no `=>`, and every `(` belonging to a pseudo-class
 /// (`:is(`, `:not(`, `:nth-child(`…).
@@ -424,8 +455,14 @@ impl Scores {
         if selectors > 0 {
             s.family[Css as usize] += 3.0 * (1.0 + (selectors.min(64) as f32).ln());
         }
+        // TypeScript and JSX syntax counts only in code, not in comments (JSDoc examples).
+        let code = strip_comment_lines(text);
         for f in FEATURES.iter() {
-            let n = f.re.find_iter(text).take(64).count();
+            let haystack = match f.target {
+                Target::Ts | Target::Jsx => code.as_ref(),
+                _ => text,
+            };
+            let n = f.re.find_iter(haystack).take(64).count();
             if n == 0 {
                 continue;
             }
@@ -465,6 +502,10 @@ impl Scores {
         if self.jsx >= 8.0 && scores[Script as usize] >= 8.0 {
             scores[Html as usize] *= 0.5;
             scores[Xml as usize] *= 0.5;
+        }
+        // JSON text starts with `{` or `[` (after comments, for JSON with comments).
+        if !matches!(skip_code_comments(body).chars().next(), Some('{' | '[')) {
+            scores[Json as usize] = 0.0;
         }
         // Markup documents start with a tag; code never does.
         if body.starts_with('<') && !body.starts_with("<script") {
