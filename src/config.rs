@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sheikh_core::config::{load_yaml, InputConfig, OutputConfig, RuntimeConfig};
 use sheikh_core::LanguageConfig;
+use sheikh_dedup::DedupConfig;
 
 /// Everything `full_pipeline` needs, as read from `configs/pipeline.yaml`. Every section
 /// and field has a documented default, so a file names only what differs.
@@ -19,6 +20,27 @@ pub struct PipelineConfig {
     pub runtime: RuntimeConfig,
     /// Language identification and selection.
     pub language: LanguageConfig,
+    /// Exact and near-duplicate removal.
+    pub dedup: DedupSection,
+}
+
+/// The `dedup:` section: an on/off switch plus [`DedupConfig`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DedupSection {
+    /// Run the stage (default `true`).
+    pub enabled: bool,
+    /// The deduplication settings.
+    pub settings: DedupConfig,
+}
+
+impl Default for DedupSection {
+    fn default() -> Self {
+        DedupSection {
+            enabled: true,
+            settings: DedupConfig::default(),
+        }
+    }
 }
 
 impl PipelineConfig {

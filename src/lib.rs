@@ -15,6 +15,7 @@
 mod config;
 mod run;
 
-pub use config::PipelineConfig;
-pub use run::{build_pipeline, run_pipeline, RunSummary};
+pub use config::{DedupSection, PipelineConfig};
+pub use run::{build_pipeline, run_pipeline, RunSummary, StageReports};
 pub use sheikh_core as core;
+pub use sheikh_dedup as dedup;

@@ -2,11 +2,14 @@
 
 use std::path::PathBuf;
 
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 use sheikh_core::{
     write_json_atomic, CoreError, FilterStage, LanguageFilter, Pipeline, PipelineStats, Progress,
     Sinks,
 };
+use sheikh_dedup::{DedupReport, DedupStage};
 
 use crate::config::PipelineConfig;
 
@@ -23,17 +26,40 @@ pub struct RunSummary {
     pub stats_json: PathBuf,
     /// The Markdown statistics file.
     pub stats_md: PathBuf,
+    /// The dedup report, when the stage ran (also written to `dedup.json`).
+    pub dedup: Option<DedupReport>,
 }
 
-/// Builds the stages the config enables, in pipeline order.
-pub fn build_pipeline(config: &PipelineConfig) -> Pipeline {
+/// Handles to what stages report after a run.
+#[derive(Default)]
+pub struct StageReports {
+    /// The dedup stage's report, if the stage runs.
+    pub dedup: Option<Arc<Mutex<DedupReport>>>,
+}
+
+/// Builds the stages the config enables, in pipeline order, and handles to their reports.
+pub fn build_pipeline(config: &PipelineConfig) -> Result<(Pipeline, StageReports), CoreError> {
     let mut p = Pipeline::new();
+    let mut reports = StageReports::default();
     if config.language.enabled {
         p.push(Box::new(FilterStage::new(LanguageFilter::new(
             config.language.clone(),
         ))));
     }
-    p
+    if config.dedup.enabled {
+        let stage =
+            DedupStage::new(config.dedup.settings.clone()).map_err(|e| config_error("dedup", e))?;
+        reports.dedup = Some(stage.report_handle());
+        p.push(Box::new(stage));
+    }
+    Ok((p, reports))
+}
+
+fn config_error(section: &str, e: impl std::fmt::Display) -> CoreError {
+    CoreError::Config {
+        path: PathBuf::from(section),
+        message: e.to_string(),
+    }
 }
 
 /// Runs the whole pipeline described by `config`, calling `progress` after each batch.
@@ -46,14 +72,11 @@ pub fn run_pipeline(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.runtime.threads)
         .build()
-        .map_err(|e| CoreError::Config {
-            path: PathBuf::from("runtime.threads"),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| config_error("runtime.threads", e))?;
     pool.install(|| {
         let out = &config.output;
         let reader = config.input.open()?;
-        let mut pipeline = build_pipeline(config);
+        let (mut pipeline, reports) = build_pipeline(config)?;
         tracing::info!(stages = ?pipeline.stage_names(), input = %config.input.path.display(), "running pipeline");
         let mut sinks = Sinks::new(out.open_writer()).with_rejected(out.open_rejected_writer());
         if out.write_rejected {
@@ -69,6 +92,17 @@ pub fn run_pipeline(
             stats.written.bytes as f64 / 1e6,
             stats.output_files.len()
         );
+        let dedup = reports.dedup.map(|r| {
+            let mut r = r.lock().expect("dedup report lock").clone();
+            r.finalize();
+            r
+        });
+        let mut md = md;
+        if let Some(d) = &dedup {
+            write_json_atomic(out.path.join("dedup.json"), d)?;
+            md.push_str("\n## Deduplication\n\n");
+            md.push_str(&d.to_markdown());
+        }
         let stats_md = out.path.join("stats.md");
         let mut f = sheikh_core::io::AtomicFile::create(&stats_md)?;
         std::io::Write::write_all(&mut f, md.as_bytes()).map_err(|e| CoreError::io(&stats_md, e))?;
@@ -79,6 +113,7 @@ pub fn run_pipeline(
             files,
             stats_json,
             stats_md,
+            dedup,
         })
     })
 }
