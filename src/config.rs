@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sheikh_core::config::{load_yaml, InputConfig, OutputConfig, RuntimeConfig};
 use sheikh_core::LanguageConfig;
 use sheikh_dedup::DedupConfig;
+use sheikh_quality::{DecontaminationConfig, QualityConfig};
 
 /// Everything `full_pipeline` needs, as read from `configs/pipeline.yaml`. Every section
 /// and field has a documented default, so a file names only what differs.
@@ -20,6 +21,10 @@ pub struct PipelineConfig {
     pub runtime: RuntimeConfig,
     /// Language identification and selection.
     pub language: LanguageConfig,
+    /// Heuristic quality filters, PII/secret redaction and the quality score.
+    pub quality: QualityConfig,
+    /// Removal of documents that contain benchmark material.
+    pub decontamination: DecontaminationConfig,
     /// Exact and near-duplicate removal.
     pub dedup: DedupSection,
 }
@@ -66,6 +71,15 @@ impl PipelineConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[ignore = "prints the defaults as YAML, for writing configs/pipeline.yaml"]
+    fn print_defaults() {
+        println!(
+            "{}",
+            serde_saphyr::to_string(&PipelineConfig::default()).unwrap()
+        );
+    }
 
     #[test]
     fn shipped_config_parses_and_states_the_defaults() {

@@ -10,6 +10,7 @@ use sheikh_core::{
     Sinks,
 };
 use sheikh_dedup::{DedupReport, DedupStage};
+use sheikh_quality::{Decontaminator, QualityFilter};
 
 use crate::config::PipelineConfig;
 
@@ -45,6 +46,16 @@ pub fn build_pipeline(config: &PipelineConfig) -> Result<(Pipeline, StageReports
         p.push(Box::new(FilterStage::new(LanguageFilter::new(
             config.language.clone(),
         ))));
+    }
+    if config.quality.enabled {
+        p.push(Box::new(FilterStage::new(QualityFilter::new(
+            config.quality.clone(),
+        ))));
+    }
+    if config.decontamination.enabled {
+        let d = Decontaminator::from_config(&config.decontamination)
+            .map_err(|e| config_error("decontamination", e))?;
+        p.push(Box::new(FilterStage::new(d)));
     }
     if config.dedup.enabled {
         let stage =
