@@ -47,5 +47,5 @@ pub use language::{Language, UnknownLanguage};
 pub use language_stage::{LanguageConfig, LanguageFilter};
 pub use pipeline::{write_json_atomic, Pipeline, Progress, Sinks};
 pub use provenance::{Action, Provenance, ProvenanceEvent, Reason, Rejection};
-pub use stage::{Filter, FilterStage, Outcome, Stage, StageError};
+pub use stage::{Emit, Filter, FilterStage, Outcome, Stage, StageError};
 pub use stats::{PipelineStats, StageStats, Tally};

@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::document::Document;
 use crate::error::{CoreError, Result};
 use crate::io::{AtomicFile, DocumentWriter, ReadBatch, RejectedInput};
-use crate::stage::{Outcome, Stage};
+use crate::stage::{Outcome, Stage, StageError};
 use crate::stats::{PipelineStats, StageStats};
 
 /// Where a run's documents go.
@@ -142,9 +142,9 @@ impl Pipeline {
                 .map(|d| d.content.len() as u64)
                 .sum::<u64>()
                 + batch.rejected.iter().map(|r| r.bytes).sum::<u64>();
-            let kept = self.run_from(0, batch.documents, &mut stats, &mut sinks)?;
+            let kept = run_stages(&mut self.stages, 0, batch.documents, &mut stats, &mut sinks)?;
             let t = Instant::now();
-            self.write(kept, &mut stats, &mut sinks)?;
+            write_kept(kept, &mut stats, &mut sinks)?;
             stats.write_seconds += t.elapsed().as_secs_f64();
             prog.docs_written = stats.written.docs;
             prog.dropped = stats.drops_by_reason().values().map(|t| t.docs).sum();
@@ -152,12 +152,29 @@ impl Pipeline {
         }
         for i in 0..self.stages.len() {
             let t = Instant::now();
-            let name = self.stages[i].name().to_string();
-            let outcomes = self.stages[i].finish().map_err(CoreError::from)?;
+            let (head, downstream) = self.stages.split_at_mut(i + 1);
+            let stage = &mut head[i];
+            let name = stage.name().to_string();
+            // Released batches go through the downstream stages and out as they come.
+            let mut failure: Option<CoreError> = None;
+            let mut emit = |outcomes: Vec<Outcome>| -> std::result::Result<(), StageError> {
+                let step = || -> Result<()> {
+                    let kept = account(&name, outcomes, &mut stats.stages[i], &mut sinks)?;
+                    let kept = run_stages(downstream, i + 1, kept, &mut stats, &mut sinks)?;
+                    write_kept(kept, &mut stats, &mut sinks)
+                };
+                step().map_err(|e| {
+                    let err = StageError::new(&name, format!("downstream of finish: {e}"));
+                    failure = Some(e);
+                    err
+                })
+            };
+            let res = stage.finish_into(&mut emit);
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            res?;
             stats.stages[i].wall_seconds += t.elapsed().as_secs_f64();
-            let kept = Self::account(&name, outcomes, &mut stats.stages[i], &mut sinks)?;
-            let kept = self.run_from(i + 1, kept, &mut stats, &mut sinks)?;
-            self.write(kept, &mut stats, &mut sinks)?;
         }
         let mut files = sinks.output.finish()?;
         stats.output_files = files.iter().map(|p| p.display().to_string()).collect();
@@ -203,76 +220,74 @@ impl Pipeline {
         }
         Ok(())
     }
+}
 
-    /// Runs documents through stages `from..`, returning the kept ones.
-    fn run_from(
-        &mut self,
-        from: usize,
-        mut docs: Vec<Document>,
-        stats: &mut PipelineStats,
-        sinks: &mut Sinks,
-    ) -> Result<Vec<Document>> {
-        for i in from..self.stages.len() {
-            let st = &mut stats.stages[i];
-            for d in &docs {
-                st.input.add(d.content.len());
-            }
-            let t = Instant::now();
-            let outcomes = self.stages[i].process(docs)?;
-            st.wall_seconds += t.elapsed().as_secs_f64();
-            let name = self.stages[i].name().to_string();
-            docs = Self::account(&name, outcomes, st, sinks)?;
+/// Runs documents through `stages` (the pipeline's stages from index `first` on),
+/// returning the kept ones.
+fn run_stages(
+    stages: &mut [Box<dyn Stage>],
+    first: usize,
+    mut docs: Vec<Document>,
+    stats: &mut PipelineStats,
+    sinks: &mut Sinks,
+) -> Result<Vec<Document>> {
+    for (k, stage) in stages.iter_mut().enumerate() {
+        let st = &mut stats.stages[first + k];
+        for d in &docs {
+            st.input.add(d.content.len());
         }
-        Ok(docs)
+        let t = Instant::now();
+        let outcomes = stage.process(docs)?;
+        st.wall_seconds += t.elapsed().as_secs_f64();
+        docs = account(stage.name(), outcomes, st, sinks)?;
     }
+    Ok(docs)
+}
 
-    fn account(
-        name: &str,
-        outcomes: Vec<Outcome>,
-        st: &mut StageStats,
-        sinks: &mut Sinks,
-    ) -> Result<Vec<Document>> {
-        let mut kept = Vec::with_capacity(outcomes.len());
-        let mut dropped = Vec::new();
-        for o in outcomes {
-            match o {
-                Outcome::Keep(d) => {
-                    st.output.add(d.content.len());
-                    st.output_by_language
-                        .entry(d.language)
-                        .or_default()
-                        .add(d.content.len());
-                    kept.push(d);
-                }
-                Outcome::Drop(mut d, r) => {
-                    st.dropped.entry(r.reason).or_default().add(d.content.len());
-                    d.provenance.dropped(name, &r);
-                    dropped.push(d);
-                }
+/// Counts a stage's outcomes, records drops in provenance and sends dropped documents
+/// to the rejected sink; returns the kept documents.
+fn account(
+    name: &str,
+    outcomes: Vec<Outcome>,
+    st: &mut StageStats,
+    sinks: &mut Sinks,
+) -> Result<Vec<Document>> {
+    let mut kept = Vec::with_capacity(outcomes.len());
+    let mut dropped = Vec::new();
+    for o in outcomes {
+        match o {
+            Outcome::Keep(d) => {
+                st.output.add(d.content.len());
+                st.output_by_language
+                    .entry(d.language)
+                    .or_default()
+                    .add(d.content.len());
+                kept.push(d);
             }
-        }
-        if let Some(w) = sinks.rejected.as_mut() {
-            if !dropped.is_empty() {
-                w.write_batch(&dropped)?;
+            Outcome::Drop(mut d, r) => {
+                st.dropped.entry(r.reason).or_default().add(d.content.len());
+                d.provenance.dropped(name, &r);
+                dropped.push(d);
             }
         }
-        Ok(kept)
     }
+    if let Some(w) = sinks.rejected.as_mut() {
+        if !dropped.is_empty() {
+            w.write_batch(&dropped)?;
+        }
+    }
+    Ok(kept)
+}
 
-    fn write(
-        &self,
-        kept: Vec<Document>,
-        stats: &mut PipelineStats,
-        sinks: &mut Sinks,
-    ) -> Result<()> {
-        if kept.is_empty() {
-            return Ok(());
-        }
-        for d in &kept {
-            stats.written.add(d.content.len());
-        }
-        sinks.output.write_batch(&kept)
+/// Writes kept documents to the output.
+fn write_kept(kept: Vec<Document>, stats: &mut PipelineStats, sinks: &mut Sinks) -> Result<()> {
+    if kept.is_empty() {
+        return Ok(());
     }
+    for d in &kept {
+        stats.written.add(d.content.len());
+    }
+    sinks.output.write_batch(&kept)
 }
 
 fn write_rejected_input(log: &mut AtomicFile, r: &RejectedInput) -> Result<()> {

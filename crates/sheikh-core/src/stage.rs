@@ -78,7 +78,22 @@ pub trait Stage: Send {
     fn finish(&mut self) -> Result<Vec<Outcome>, StageError> {
         Ok(Vec::new())
     }
+
+    /// Like [`finish`](Stage::finish), but hands what is released to `emit` in batches,
+    /// so a stage that held back a large corpus (spilled to disk) never materialises it.
+    /// The pipeline calls this one; the default calls `finish` and emits its result once.
+    fn finish_into(&mut self, emit: &mut Emit<'_>) -> Result<(), StageError> {
+        let out = self.finish()?;
+        if out.is_empty() {
+            Ok(())
+        } else {
+            emit(out)
+        }
+    }
 }
+
+/// The receiver of batches released by [`Stage::finish_into`].
+pub type Emit<'a> = dyn FnMut(Vec<Outcome>) -> Result<(), StageError> + 'a;
 
 /// Keep or drop one document, like a datatrove filter. A filter may also change the
 /// document it keeps (redaction, annotations in metadata).

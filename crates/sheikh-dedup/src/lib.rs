@@ -49,6 +49,7 @@ pub mod minhash;
 mod near;
 mod report;
 pub mod shingle;
+mod spill;
 mod stage;
 pub mod staged;
 pub mod unionfind;

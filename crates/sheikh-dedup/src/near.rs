@@ -342,7 +342,10 @@ impl NearDedup {
     /// Finds candidate pairs band by band (in parallel), verifies them, clusters with
     /// union-find and applies the keep policy. `text(doc)` must return the content of
     /// document `doc` when verification is `exact` (it is not called otherwise).
-    pub fn finish<'t>(&self, text: Option<&(dyn Fn(u64) -> &'t str + Sync)>) -> Result<NearResult> {
+    pub fn finish<T: AsRef<str>>(
+        &self,
+        text: Option<&(dyn Fn(u64) -> T + Sync)>,
+    ) -> Result<NearResult> {
         if self.verify == Verification::Exact && text.is_none() {
             return Err(DedupError::Config(
                 "exact verification needs the documents' text".into(),
@@ -367,7 +370,7 @@ impl NearDedup {
                     .map_init(Vec::new, |scratch, &slot| {
                         let mut out = Vec::new();
                         self.sketcher.shingler.hashes(
-                            text(self.doc_of(slot as usize)),
+                            text(self.doc_of(slot as usize)).as_ref(),
                             &mut out,
                             scratch,
                         );

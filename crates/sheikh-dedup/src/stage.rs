@@ -3,10 +3,47 @@
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use sheikh_core::{Document, Outcome, Reason, Rejection, Stage, StageError};
+use sheikh_core::{Document, Emit, Outcome, Reason, Rejection, Stage, StageError};
 
 use crate::config::DedupConfig;
-use crate::error::Result;
+use crate::error::{DedupError, Result};
+use crate::spill::Spill;
+
+/// Documents released per batch at the end of the stream.
+const RELEASE_BATCH: usize = 1024;
+
+/// Document ids, packed into one string with end offsets (a few bytes per id beyond
+/// its text, instead of a `String` each).
+#[derive(Default)]
+struct IdTable {
+    text: String,
+    ends: Vec<u64>,
+}
+
+impl IdTable {
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u64);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        Some(&self.text[start..end])
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<u64>()
+    }
+}
+
+fn lock_any<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 use crate::exact::{content_hash, ExactDedup};
 use crate::near::NearDedup;
 use crate::report::DedupReport;
@@ -14,15 +51,19 @@ use crate::report::DedupReport;
 /// The stage name used in statistics and provenance.
 pub const STAGE_NAME: &str = "dedup";
 
-/// Exact, then near deduplication over the whole stream.
+/// Exact, then near deduplication over the whole stream, in bounded memory.
 ///
 /// Exact duplicates are dropped as soon as they are seen (`exact_duplicate`, detail
 /// `exact duplicate of <id>` naming the first document with that content). With near
-/// dedup on, the other documents are held until [`finish`](Stage::finish), because a
-/// later document can join two clusters and the keep policy needs whole clusters;
-/// they are then released in input order, the removed ones as `near_duplicate` with
-/// detail `near duplicate of <kept id> (cluster N)` and each kept representative with a
-/// provenance note. For corpora that do not fit in memory, use [`crate::staged`].
+/// dedup on, the other documents wait for the end of the stream, because a later
+/// document can join two clusters and the keep policy needs whole clusters: they wait
+/// **on disk** (an anonymous temporary file), while memory holds only the LSH index and
+/// the ids (≈ 150–300 bytes per document). At the end, exact verification reads back
+/// only the documents that share a bucket, and the documents are released in input
+/// order, 1024 at a time, through [`Stage::finish_into`]: the removed ones as
+/// `near_duplicate` with detail `near duplicate of <kept id> (cluster N)`, each kept
+/// representative with a provenance note. For corpora larger than one machine, use
+/// [`crate::staged`].
 ///
 /// The report is shared: keep [`report_handle`](DedupStage::report_handle) before
 /// handing the stage to a pipeline.
@@ -30,8 +71,11 @@ pub struct DedupStage {
     cfg: DedupConfig,
     exact: Option<ExactDedup>,
     near: Option<NearDedup>,
-    held: Vec<Document>,
-    first_ids: Vec<String>,
+    /// Documents waiting for the near-dedup verdict, on disk.
+    held: Option<Spill>,
+    /// Ids of held documents (near on) or of kept documents (near off), by index, to
+    /// name the original of an exact duplicate.
+    first_ids: IdTable,
     report: Arc<Mutex<DedupReport>>,
 }
 
@@ -48,8 +92,8 @@ impl DedupStage {
         Ok(DedupStage {
             exact: cfg.exact.then(ExactDedup::new),
             near,
-            held: Vec::new(),
-            first_ids: Vec::new(),
+            held: None,
+            first_ids: IdTable::default(),
             report: Arc::new(Mutex::new(report)),
             cfg,
         })
@@ -74,8 +118,7 @@ impl DedupStage {
     fn index_bytes(&self) -> usize {
         self.exact.as_ref().map_or(0, |e| e.heap_bytes())
             + self.near.as_ref().map_or(0, |n| n.heap_bytes())
-            + self.first_ids.capacity() * std::mem::size_of::<String>()
-            + self.first_ids.iter().map(|s| s.capacity()).sum::<usize>()
+            + self.first_ids.heap_bytes()
     }
 }
 
@@ -91,7 +134,7 @@ impl Stage for DedupStage {
     fn process(&mut self, batch: Vec<Document>) -> Result<Vec<Outcome>, StageError> {
         let n = batch.len() as u64;
         let mut out = Vec::new();
-        let mut survivors = Vec::with_capacity(batch.len());
+        let mut survivors: Vec<Document> = Vec::with_capacity(batch.len());
         let mut exact_dups = 0u64;
         if let Some(exact) = self.exact.as_mut() {
             let norm = self.cfg.exact_normalize_whitespace;
@@ -99,24 +142,15 @@ impl Stage for DedupStage {
                 .par_iter()
                 .map(|d| content_hash(&d.content, norm))
                 .collect();
-            let holding = self.near.is_some();
             for (doc, h) in batch.into_iter().zip(hashes) {
-                let next = if holding {
-                    self.held.len() + survivors.len()
-                } else {
-                    self.first_ids.len()
-                } as u64;
+                // Held and kept documents are numbered in the same order as first_ids.
+                let next = (self.first_ids.len() + survivors.len()) as u64;
                 match exact.check(h, next) {
                     Some(first) => {
-                        let first_id = if holding {
-                            let f = first as usize;
-                            self.held
-                                .get(f)
-                                .unwrap_or_else(|| &survivors[f - self.held.len()])
-                                .id
-                                .clone()
-                        } else {
-                            self.first_ids[first as usize].clone()
+                        let f = first as usize;
+                        let first_id = match self.first_ids.get(f) {
+                            Some(id) => id.to_string(),
+                            None => survivors[f - self.first_ids.len()].id.clone(),
                         };
                         exact_dups += 1;
                         out.push(Outcome::Drop(
@@ -127,20 +161,27 @@ impl Stage for DedupStage {
                             ),
                         ));
                     }
-                    None if holding => survivors.push(doc),
-                    None => {
-                        self.first_ids.push(doc.id.clone());
-                        out.push(Outcome::Keep(doc));
-                    }
+                    None => survivors.push(doc),
                 }
             }
         } else {
             survivors = batch;
         }
+        if self.exact.is_some() {
+            for d in &survivors {
+                self.first_ids.push(&d.id);
+            }
+        }
         if let Some(near) = self.near.as_mut() {
             near.add_documents(&survivors, &self.cfg.keep)
                 .map_err(|e| StageError::wrap(STAGE_NAME, e))?;
-            self.held.extend(survivors);
+            if self.held.is_none() {
+                self.held = Some(Spill::new().map_err(|e| StageError::wrap(STAGE_NAME, e))?);
+            }
+            let spill = self.held.as_mut().expect("created above");
+            spill
+                .extend(&survivors)
+                .map_err(|e| StageError::wrap(STAGE_NAME, e))?;
         } else {
             out.extend(survivors.into_iter().map(Outcome::Keep));
         }
@@ -154,15 +195,39 @@ impl Stage for DedupStage {
     }
 
     fn finish(&mut self) -> Result<Vec<Outcome>, StageError> {
-        let Some(near) = self.near.as_ref() else {
-            return Ok(Vec::new());
+        let mut all = Vec::new();
+        self.finish_into(&mut |batch| {
+            all.extend(batch);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    fn finish_into(&mut self, emit: &mut Emit<'_>) -> Result<(), StageError> {
+        let wrap = |e| StageError::wrap(STAGE_NAME, e);
+        let Some(near) = self.near.take() else {
+            return Ok(());
         };
-        let held = std::mem::take(&mut self.held);
-        let text = |i: u64| held[i as usize].content.as_str();
-        let result = near
-            .finish(Some(&text))
-            .map_err(|e| StageError::wrap(STAGE_NAME, e))?;
-        let index_bytes = self.index_bytes() as u64;
+        let Some(mut held) = self.held.take() else {
+            return Ok(());
+        };
+        held.seal().map_err(wrap)?;
+        // Exact verification reads the few documents that share a bucket back from disk.
+        let read_error = Mutex::new(None);
+        let text = |i: u64| -> String {
+            match held.get(i as usize) {
+                Ok(d) => d.content,
+                Err(e) => {
+                    lock_any(&read_error).get_or_insert(e);
+                    String::new()
+                }
+            }
+        };
+        let result = near.finish(Some(&text)).map_err(wrap)?;
+        if let Some(e) = lock_any(&read_error).take() {
+            return Err(wrap(e));
+        }
+        let index_bytes = self.index_bytes() as u64 + near.heap_bytes() as u64;
         {
             let mut r = lock(&self.report);
             r.near_duplicates = result.removed.len() as u64;
@@ -179,42 +244,63 @@ impl Stage for DedupStage {
             r.index_bytes = r.index_bytes.max(index_bytes);
             r.finalize();
         }
-        // Per document: Some((cluster, keeper, size)) when in a cluster.
+        // Per document: Some((cluster, keeper)) when in a cluster.
         let mut fate: Vec<Option<(usize, u64)>> = vec![None; held.len()];
         for (ci, c) in result.clusters.iter().enumerate() {
             for &m in &c.members {
                 fate[m as usize] = Some((ci, c.keeper));
             }
         }
-        let ids: Vec<String> = result
-            .clusters
-            .iter()
-            .map(|c| held[c.keeper as usize].id.clone())
-            .collect();
+        let ids: Vec<String> = if self.exact.is_some() {
+            result
+                .clusters
+                .iter()
+                .map(|c| {
+                    self.first_ids
+                        .get(c.keeper as usize)
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect()
+        } else {
+            result
+                .clusters
+                .iter()
+                .map(|c| held.get(c.keeper as usize).map(|d| d.id))
+                .collect::<Result<_>>()
+                .map_err(wrap)?
+        };
         let sizes: Vec<usize> = result.clusters.iter().map(|c| c.members.len()).collect();
-        self.near = None;
-        let out = held
-            .into_iter()
-            .zip(fate)
-            .enumerate()
-            .map(|(i, (mut doc, f))| match f {
-                Some((ci, keeper)) if keeper != i as u64 => Outcome::Drop(
-                    doc,
-                    Rejection::new(
-                        Reason::NearDuplicate,
-                        format!("near duplicate of {} (cluster {ci})", ids[ci]),
-                    ),
-                ),
-                Some((ci, _)) => {
-                    doc.provenance.kept(
-                        STAGE_NAME,
-                        format!("representative of cluster {ci} ({} documents)", sizes[ci]),
-                    );
-                    Outcome::Keep(doc)
-                }
-                None => Outcome::Keep(doc),
-            })
-            .collect();
-        Ok(out)
+        drop(result);
+        // Release in input order, a bounded batch at a time.
+        held.for_each_batch(RELEASE_BATCH, |first, docs| {
+            let out = docs
+                .into_iter()
+                .enumerate()
+                .map(|(k, mut doc)| {
+                    let i = first + k;
+                    match fate[i] {
+                        Some((ci, keeper)) if keeper != i as u64 => Outcome::Drop(
+                            doc,
+                            Rejection::new(
+                                Reason::NearDuplicate,
+                                format!("near duplicate of {} (cluster {ci})", ids[ci]),
+                            ),
+                        ),
+                        Some((ci, _)) => {
+                            doc.provenance.kept(
+                                STAGE_NAME,
+                                format!("representative of cluster {ci} ({} documents)", sizes[ci]),
+                            );
+                            Outcome::Keep(doc)
+                        }
+                        None => Outcome::Keep(doc),
+                    }
+                })
+                .collect();
+            emit(out).map_err(|e| DedupError::Config(e.to_string()))
+        })
+        .map_err(wrap)?;
+        Ok(())
     }
 }
