@@ -7,10 +7,11 @@ use sheikh_core::config::{load_yaml, InputConfig, OutputConfig, RuntimeConfig};
 use sheikh_core::LanguageConfig;
 use sheikh_dedup::DedupConfig;
 use sheikh_quality::{DecontaminationConfig, QualityConfig};
+use sheikh_syntax::{PairsConfig, SyntaxConfig};
 
 /// Everything `full_pipeline` needs, as read from `configs/pipeline.yaml`. Every section
 /// and field has a documented default, so a file names only what differs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PipelineConfig {
     /// Where documents come from.
@@ -25,8 +26,32 @@ pub struct PipelineConfig {
     pub quality: QualityConfig,
     /// Removal of documents that contain benchmark material.
     pub decontamination: DecontaminationConfig,
+    /// Syntax validation (annotates `metadata.syntax`, can drop invalid documents).
+    pub syntax: SyntaxConfig,
     /// Exact and near-duplicate removal.
     pub dedup: DedupSection,
+    /// CodeSearchNet-style code-comment pairs, written to `OUTPUT/pairs/` (on by default
+    /// in the pipeline).
+    pub pairs: PairsConfig,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        PipelineConfig {
+            input: InputConfig::default(),
+            output: OutputConfig::default(),
+            runtime: RuntimeConfig::default(),
+            language: LanguageConfig::default(),
+            quality: QualityConfig::default(),
+            decontamination: DecontaminationConfig::default(),
+            syntax: SyntaxConfig::default(),
+            dedup: DedupSection::default(),
+            pairs: PairsConfig {
+                enabled: true,
+                ..PairsConfig::default()
+            },
+        }
+    }
 }
 
 /// The `dedup:` section: an on/off switch plus [`DedupConfig`].
@@ -89,6 +114,10 @@ mod tests {
         // it must say exactly what the code's defaults are.
         let mut expected = PipelineConfig::default();
         expected.input.repo_from_top_dir = true;
+        assert!(
+            expected.pairs.enabled,
+            "the pipeline writes pairs by default"
+        );
         assert_eq!(shipped, expected);
     }
 }

@@ -20,3 +20,4 @@ pub use run::{build_pipeline, run_pipeline, RunSummary, StageReports};
 pub use sheikh_core as core;
 pub use sheikh_dedup as dedup;
 pub use sheikh_quality as quality;
+pub use sheikh_syntax as syntax;

@@ -11,6 +11,7 @@ use sheikh_core::{
 };
 use sheikh_dedup::{DedupReport, DedupStage};
 use sheikh_quality::{Decontaminator, QualityFilter};
+use sheikh_syntax::{PairStage, PairStats, SyntaxFilter};
 
 use crate::config::PipelineConfig;
 
@@ -29,6 +30,8 @@ pub struct RunSummary {
     pub stats_md: PathBuf,
     /// The dedup report, when the stage ran (also written to `dedup.json`).
     pub dedup: Option<DedupReport>,
+    /// Code-comment pairs written to `OUTPUT/pairs/`, when the stage ran.
+    pub pairs: Option<u64>,
 }
 
 /// Handles to what stages report after a run.
@@ -36,6 +39,8 @@ pub struct RunSummary {
 pub struct StageReports {
     /// The dedup stage's report, if the stage runs.
     pub dedup: Option<Arc<Mutex<DedupReport>>>,
+    /// The pair stage's counters, if it runs.
+    pub pairs: Option<Arc<PairStats>>,
 }
 
 /// Builds the stages the config enables, in pipeline order, and handles to their reports.
@@ -57,10 +62,19 @@ pub fn build_pipeline(config: &PipelineConfig) -> Result<(Pipeline, StageReports
             .map_err(|e| config_error("decontamination", e))?;
         p.push(Box::new(FilterStage::new(d)));
     }
+    if config.syntax.enabled {
+        p.push(Box::new(SyntaxFilter::stage(config.syntax.clone())));
+    }
     if config.dedup.enabled {
         let stage =
             DedupStage::new(config.dedup.settings.clone()).map_err(|e| config_error("dedup", e))?;
         reports.dedup = Some(stage.report_handle());
+        p.push(Box::new(stage));
+    }
+    if config.pairs.enabled {
+        let stage = PairStage::new(config.pairs.clone(), config.output.path.join("pairs"))
+            .map_err(|e| config_error("pairs", e))?;
+        reports.pairs = Some(stage.stats());
         p.push(Box::new(stage));
     }
     Ok((p, reports))
@@ -109,6 +123,13 @@ pub fn run_pipeline(
             r
         });
         let mut md = md;
+        let pairs = reports.pairs.map(|p| p.pairs());
+        if let Some(n) = pairs {
+            md.push_str(&format!(
+                "\nCode-comment pairs: {n} written to `{}`.\n",
+                out.path.join("pairs").display()
+            ));
+        }
         if let Some(d) = &dedup {
             write_json_atomic(out.path.join("dedup.json"), d)?;
             md.push_str("\n## Deduplication\n\n");
@@ -125,6 +146,7 @@ pub fn run_pipeline(
             stats_json,
             stats_md,
             dedup,
+            pairs,
         })
     })
 }

@@ -1,0 +1,563 @@
+//! Markdown and MDX with the `markdown` crate.
+//!
+//! MDX gets what the crate does not do by itself, so the verdict matches
+//! `@mdx-js/mdx`'s `compile`:
+//! - ESM blocks (`import`/`export`) are parsed as JavaScript by tree-sitter and may hold
+//!   only import/export statements;
+//! - `{expressions}`, `<a {...spread}>` and `<a b={value}>` are parsed as JavaScript
+//!   expressions (empty ones only where MDX allows them);
+//! - a `<` left in text (a JSX tag the crate gave up on, `<!-- -->`, `<https://…>`) is
+//!   an error unless followed by whitespace, as in micromark's MDX JSX extension.
+//!
+//! YAML/TOML frontmatter is accepted (the usual `remark-frontmatter` setup). Markdown is
+//! always valid; it is parsed (GFM) for its structure. The crate's parser recurses on
+//! nesting, so texts whose nesting estimate exceeds the limit are not parsed.
+
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::time::Instant;
+
+use markdown::mdast::Node as Md;
+use markdown::{to_mdast, Constructs, MdxExpressionKind, MdxSignal, ParseOptions};
+
+use crate::report::{IssueKind, Structure};
+use crate::treesitter::{self, Grammar, ParseFailure};
+use crate::validate::{Ctx, Unchecked};
+
+pub(crate) fn check(ctx: &mut Ctx<'_>, is_mdx: bool) -> Result<Structure, Unchecked> {
+    let shape = shape(ctx.text, is_mdx);
+    if shape.nesting > ctx.max_nesting {
+        return Err(Unchecked::TooDeep);
+    }
+    if shape.block_lines > ctx.max_block_lines || shape.block_links > MAX_BLOCK_LINKS {
+        return Err(Unchecked::TooLarge);
+    }
+    let timed_out = Rc::new(Cell::new(false));
+    let options = if is_mdx {
+        mdx_options(ctx.deadline, &timed_out)
+    } else {
+        ParseOptions {
+            constructs: Constructs {
+                frontmatter: true,
+                ..Constructs::gfm()
+            },
+            ..ParseOptions::gfm()
+        }
+    };
+    let text = ctx.text;
+    let parsed = catch_unwind(AssertUnwindSafe(|| to_mdast(text, &options)));
+    if timed_out.get() {
+        return Err(Unchecked::Timeout);
+    }
+    let tree = match parsed {
+        Ok(Ok(tree)) => tree,
+        Ok(Err(message)) => {
+            let offset = match message.place.as_deref() {
+                Some(markdown::message::Place::Point(p)) => p.offset,
+                Some(markdown::message::Place::Position(p)) => p.start.offset,
+                None => text.len(),
+            }
+            .min(text.len());
+            let kind = if message.reason.contains("closing tag") {
+                IssueKind::UnclosedTag
+            } else if message.rule_id.starts_with("sheikh-") {
+                IssueKind::InvalidExpression
+            } else {
+                IssueKind::UnexpectedToken
+            };
+            ctx.issue(kind, offset, offset, message.reason);
+            return Ok(Structure::default());
+        }
+        Err(_) => {
+            ctx.issue(
+                IssueKind::Other,
+                0,
+                0,
+                "the markdown parser failed on this text".into(),
+            );
+            return Ok(Structure::default());
+        }
+    };
+    let mut st = Structure::default();
+    let mut stack: Vec<(&Md, u32)> = vec![(&tree, 1)];
+    while let Some((node, depth)) = stack.pop() {
+        st.node_count += 1;
+        st.max_depth = st.max_depth.max(depth);
+        if is_mdx {
+            if let Md::Text(t) = node {
+                if let Some(pos) = &t.position {
+                    stray_angle_brackets(ctx, pos.start.offset, pos.end.offset);
+                }
+            }
+        }
+        if let Some(children) = node.children() {
+            stack.extend(children.iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+    Ok(st)
+}
+
+fn mdx_options(deadline: Option<Instant>, timed_out: &Rc<Cell<bool>>) -> ParseOptions {
+    let esm_flag = Rc::clone(timed_out);
+    let expr_flag = Rc::clone(timed_out);
+    ParseOptions {
+        constructs: Constructs {
+            frontmatter: true,
+            ..Constructs::mdx()
+        },
+        mdx_esm_parse: Some(Box::new(move |value: &str| {
+            esm_signal(value, deadline, &esm_flag)
+        })),
+        mdx_expression_parse: Some(Box::new(move |value: &str, kind: &MdxExpressionKind| {
+            expression_signal(value, kind, deadline, &expr_flag)
+        })),
+        ..ParseOptions::mdx()
+    }
+}
+
+fn error(msg: impl Into<String>, at: usize) -> MdxSignal {
+    MdxSignal::Error(
+        msg.into(),
+        at,
+        Box::new("sheikh-js".into()),
+        Box::new("sheikh-syntax".into()),
+    )
+}
+
+fn eof(msg: impl Into<String>) -> MdxSignal {
+    MdxSignal::Eof(
+        msg.into(),
+        Box::new("sheikh-js".into()),
+        Box::new("sheikh-syntax".into()),
+    )
+}
+
+/// The first syntax problem of a tree-sitter tree: its start and end byte.
+fn first_problem(tree: &tree_sitter::Tree) -> Option<(usize, usize)> {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = tree.walk();
+    let mut first: Option<(usize, usize)> = None;
+    let mut reaches: usize = 0;
+    loop {
+        let n = cursor.node();
+        if n.is_error() || n.is_missing() {
+            if first.is_none() {
+                first = Some((n.start_byte(), n.end_byte()));
+            }
+            reaches = reaches.max(n.end_byte());
+        }
+        if (n.has_error() && !n.is_error()) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return first.map(|(s, _)| (s, reaches));
+            }
+        }
+    }
+}
+
+/// Parses `code` as JavaScript; `Err(signal)` when out of time.
+fn parse_js(
+    code: &str,
+    deadline: Option<Instant>,
+    flag: &Cell<bool>,
+) -> Result<tree_sitter::Tree, MdxSignal> {
+    treesitter::parse(Grammar::JavaScript, code, deadline).map_err(|ParseFailure::Timeout| {
+        flag.set(true);
+        error("parse time limit reached", 0)
+    })
+}
+
+/// Decides a JavaScript verdict: `Ok`, an error at a position of `value`, or `Eof`
+/// when the problem runs to the end (more lines may complete it).
+fn verdict(tree: &tree_sitter::Tree, shift: usize, value: &str, what: &str) -> MdxSignal {
+    match first_problem(tree) {
+        None => MdxSignal::Ok,
+        Some((start, reaches)) => {
+            let start = start.saturating_sub(shift).min(value.len());
+            let reaches = reaches.saturating_sub(shift);
+            if reaches >= value.trim_end().len() || looks_incomplete(value) {
+                eof(format!("Unexpected end of file in {what}"))
+            } else {
+                error(format!("Could not parse {what}"), start)
+            }
+        }
+    }
+}
+
+/// A light JavaScript lexer: does `code` end inside a template literal, a string, a
+/// block comment, or with brackets still open? Then more text may complete it, and
+/// the MDX parser should try again with more (micromark asks acorn the same question).
+/// Regular expression literals are not recognised (a `/` is an operator).
+fn looks_incomplete(code: &str) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        Code,
+        Str(u8),
+        Template,
+        Block,
+        Line,
+    }
+    let b = code.as_bytes();
+    let mut st = St::Code;
+    // Bracket depth per template nesting level: `${` pushes a level.
+    let mut depth: Vec<i64> = vec![0];
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match st {
+            St::Code => match c {
+                b'"' | b'\'' => st = St::Str(c),
+                b'`' => st = St::Template,
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    st = St::Block;
+                    i += 1;
+                }
+                b'/' if b.get(i + 1) == Some(&b'/') => st = St::Line,
+                b'(' | b'[' | b'{' => *depth.last_mut().unwrap_or(&mut 0) += 1,
+                b'}' if depth.len() > 1 && depth.last() == Some(&0) => {
+                    depth.pop();
+                    st = St::Template;
+                }
+                b')' | b']' | b'}' => *depth.last_mut().unwrap_or(&mut 0) -= 1,
+                _ => {}
+            },
+            St::Str(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q || c == b'\n' {
+                    st = St::Code;
+                }
+            }
+            St::Template => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'`' {
+                    st = St::Code;
+                } else if c == b'$' && b.get(i + 1) == Some(&b'{') {
+                    depth.push(0);
+                    st = St::Code;
+                    i += 1;
+                }
+            }
+            St::Block => {
+                if c == b'*' && b.get(i + 1) == Some(&b'/') {
+                    st = St::Code;
+                    i += 1;
+                }
+            }
+            St::Line => {
+                if c == b'\n' {
+                    st = St::Code;
+                }
+            }
+        }
+        i += 1;
+    }
+    matches!(st, St::Str(_) | St::Template | St::Block)
+        || depth.len() > 1
+        || depth.iter().any(|&d| d > 0)
+}
+
+fn esm_signal(value: &str, deadline: Option<Instant>, flag: &Cell<bool>) -> MdxSignal {
+    // Lexically unfinished: ask for more text before paying for a parse (the parser
+    // calls back at every candidate end, so this keeps long blocks linear).
+    if looks_incomplete(value) {
+        return eof("Unexpected end of file in import/exports");
+    }
+    let tree = match parse_js(value, deadline, flag) {
+        Ok(t) => t,
+        Err(s) => return s,
+    };
+    match verdict(&tree, 0, value, "import/exports") {
+        MdxSignal::Ok => {}
+        other => return other,
+    }
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    for child in root.named_children(&mut cursor) {
+        match child.kind() {
+            "import_statement" | "export_statement" | "comment" | "hash_bang_line" => {}
+            other => {
+                return error(
+                    format!("Unexpected `{other}` in code: only import/exports are supported"),
+                    child.start_byte(),
+                )
+            }
+        }
+    }
+    MdxSignal::Ok
+}
+
+fn expression_signal(
+    value: &str,
+    kind: &MdxExpressionKind,
+    deadline: Option<Instant>,
+    flag: &Cell<bool>,
+) -> MdxSignal {
+    if looks_incomplete(value) {
+        return eof("Unexpected end of file in expression");
+    }
+    let (prefix, body, suffix, empty_ok) =
+        match kind {
+            MdxExpressionKind::Expression => ("(", value, "\n)", true),
+            MdxExpressionKind::AttributeValueExpression => ("(", value, "\n)", false),
+            MdxExpressionKind::AttributeExpression => {
+                let trimmed = value.trim_start();
+                match trimmed.strip_prefix("...") {
+                    Some(_) => ("({", value, "\n})", false),
+                    None => return error(
+                        "Unexpected content in attribute expression, expected a spread `{...x}`",
+                        value.len() - trimmed.len(),
+                    ),
+                }
+            }
+        };
+    // Whitespace and comments alone: allowed in prose (`{/* note */}`), not as a value.
+    let only_comments = match parse_js(body, deadline, flag) {
+        Ok(t) => {
+            let root = t.root_node();
+            let mut c = root.walk();
+            let all =
+                !root.has_error() && root.named_children(&mut c).all(|n| n.kind() == "comment");
+            all
+        }
+        Err(s) => return s,
+    };
+    if only_comments {
+        return if empty_ok {
+            MdxSignal::Ok
+        } else {
+            error("Unexpected empty expression", 0)
+        };
+    }
+    let code = format!("{prefix}{body}{suffix}");
+    let tree = match parse_js(&code, deadline, flag) {
+        Ok(t) => t,
+        Err(s) => return s,
+    };
+    match verdict(&tree, prefix.len(), value, "expression") {
+        MdxSignal::Ok => {}
+        other => return other,
+    }
+    // One expression, nothing more: `(a)(b)` would be a call, `a; b` an error above.
+    let root = tree.root_node();
+    let single = root.named_child_count() == 1
+        && root
+            .named_child(0)
+            .is_some_and(|s| s.kind() == "expression_statement" && s.end_byte() == code.len());
+    if single {
+        MdxSignal::Ok
+    } else {
+        error("Unexpected content after expression", value.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incomplete_javascript() {
+        assert!(looks_incomplete("`a {"));
+        assert!(looks_incomplete("f(1, "));
+        assert!(looks_incomplete("'abc"));
+        assert!(looks_incomplete("/* c"));
+        assert!(looks_incomplete("`${a"));
+        assert!(!looks_incomplete("`${a}`"));
+        assert!(!looks_incomplete("1 + "));
+        assert!(!looks_incomplete("f(1) // ("));
+        assert!(!looks_incomplete("a ? b : c"));
+    }
+
+    #[test]
+    fn shape_estimates_nesting() {
+        let n = |t: &str, mdx: bool| shape(t, mdx).nesting;
+        assert_eq!(n("a", false), 0);
+        assert_eq!(n("> > > x", false), 3);
+        assert!(n(&"<a>".repeat(300), true) >= 300);
+        assert_eq!(n(&"<a>".repeat(300), false), 0);
+        assert!(n(&format!("{}x{}", "*".repeat(500), "*".repeat(500)), false) >= 500);
+        // Closed emphasis, links and snake_case do not add up.
+        assert!(n(&"a *b* [c](d) snake_case_name **e**\n".repeat(1000), false) <= 3);
+        assert!(n(&"[x] ".repeat(1000), false) <= 1);
+        assert!(n(&"\\* ".repeat(1000), false) <= 1);
+        assert_eq!(shape("a\nb\n\nc\n", false).block_lines, 2);
+    }
+}
+
+/// Reports every `<` in the source of a text node that micromark's MDX JSX would have
+/// started a tag with (anything but whitespace or the end after it), unless escaped.
+fn stray_angle_brackets(ctx: &mut Ctx<'_>, start: usize, end: usize) {
+    let Some(src) = ctx.text.get(start..end.min(ctx.text.len())) else {
+        return;
+    };
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while let Some(rel) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + rel;
+        i = at + 1;
+        let backslashes = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 1 {
+            continue;
+        }
+        match bytes.get(at + 1) {
+            None | Some(b' ' | b'\t' | b'\n' | b'\r') => {}
+            Some(_) => {
+                let (line_end, _) = src[at..].split_once('\n').unwrap_or((&src[at..], ""));
+                let tag = treesitter::snippet(line_end, 0, line_end.len());
+                ctx.issue(
+                    IssueKind::UnclosedTag,
+                    start + at,
+                    start + at + 1,
+                    format!("could not parse JSX tag `{tag}`"),
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// The shape of a Markdown text that decides whether the recursive, partly quadratic
+/// `markdown` parser may run: an estimate of the mdast nesting depth and the longest
+/// block of consecutive non-blank lines. Linear time, no allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Upper-bound estimate of the nesting depth: container prefixes (`>`, list
+    /// markers) on a line, plus the most `[` and emphasis openers (`*`, `_`, `~` runs
+    /// that can open) not yet closed within the paragraph, plus (MDX) open JSX tags.
+    pub(crate) nesting: u32,
+    /// Longest run of consecutive non-blank lines.
+    pub(crate) block_lines: usize,
+    /// Most link destinations (`](`) in one block: the parser is quadratic in unclosed
+    /// ones (100,000 `[a](` on a line take 4 s).
+    pub(crate) block_links: usize,
+}
+
+/// Blocks with more link destinations than this are not parsed (`too_large`).
+const MAX_BLOCK_LINKS: usize = 4096;
+
+fn is_md_punct(b: u8) -> bool {
+    b.is_ascii_punctuation()
+}
+
+pub(crate) fn shape(text: &str, is_mdx: bool) -> Shape {
+    let mut nesting = 0u32;
+    let mut block_lines = 0usize;
+    let mut run_lines = 0usize;
+    let mut block_links = 0usize;
+    let mut links = 0usize;
+    let mut brackets = 0u32;
+    let mut emphasis = 0u32;
+    let mut jsx: i64 = 0;
+    for line in text.split('\n') {
+        if line.trim().is_empty() {
+            brackets = 0;
+            emphasis = 0;
+            run_lines = 0;
+            links = 0;
+            continue;
+        }
+        run_lines += 1;
+        block_lines = block_lines.max(run_lines);
+        // Container prefix.
+        let mut containers = 0u32;
+        let mut bytes = line.bytes().peekable();
+        while let Some(b) = bytes.next() {
+            match b {
+                b'>' | b'-' | b'+' | b'*' => containers += 1,
+                b' ' | b'\t' => {}
+                b'0'..=b'9' => {
+                    while bytes.next_if(|b| b.is_ascii_digit()).is_some() {}
+                    if bytes.next_if(|&b| b == b'.' || b == b')').is_some() {
+                        containers += 1;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let lb = line.as_bytes();
+        let (mut jsx_max, mut bracket_max, mut emphasis_max) = (jsx, brackets, emphasis);
+        let mut i = 0;
+        while i < lb.len() {
+            let b = lb[i];
+            let escaped = i > 0 && lb[i - 1] == b'\\';
+            match b {
+                b'[' if !escaped => {
+                    brackets += 1;
+                    bracket_max = bracket_max.max(brackets);
+                }
+                b']' if !escaped => {
+                    brackets = brackets.saturating_sub(1);
+                    if lb.get(i + 1) == Some(&b'(') {
+                        links += 1;
+                        block_links = block_links.max(links);
+                    }
+                }
+                b'*' | b'_' | b'~' => {
+                    let start = i;
+                    while i + 1 < lb.len() && lb[i + 1] == b {
+                        i += 1;
+                    }
+                    let len = (i + 1 - start - usize::from(escaped)) as u32;
+                    let prev = start.checked_sub(1).map(|p| lb[p]);
+                    let next = lb.get(i + 1).copied();
+                    let space = |c: Option<u8>| c.is_none_or(|c| c.is_ascii_whitespace());
+                    let punct = |c: Option<u8>| c.is_some_and(is_md_punct);
+                    let left = !space(next) && (!punct(next) || space(prev) || punct(prev));
+                    let right = !space(prev) && (!punct(prev) || space(next) || punct(next));
+                    let (open, close) = if b == b'_' {
+                        (
+                            left && (!right || punct(prev)),
+                            right && (!left || punct(next)),
+                        )
+                    } else {
+                        (left, right)
+                    };
+                    if close {
+                        emphasis = emphasis.saturating_sub(len);
+                    }
+                    if open {
+                        emphasis = emphasis.saturating_add(len);
+                        emphasis_max = emphasis_max.max(emphasis);
+                    }
+                }
+                b'<' if is_mdx => match lb.get(i + 1) {
+                    Some(b'/') => jsx -= 1,
+                    Some(c) if c.is_ascii_alphabetic() || *c == b'>' => {
+                        jsx += 1;
+                        jsx_max = jsx_max.max(jsx);
+                    }
+                    _ => {}
+                },
+                b'>' if is_mdx && i > 0 && lb[i - 1] == b'/' => jsx -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        let level = containers
+            .saturating_add(bracket_max)
+            .saturating_add(emphasis_max)
+            .saturating_add(jsx_max.clamp(0, u32::MAX as i64) as u32);
+        nesting = nesting.max(level);
+    }
+    Shape {
+        nesting,
+        block_lines,
+        block_links,
+    }
+}
