@@ -1,6 +1,5 @@
 //! Sharded, atomically committed output of [`CodePair`]s as JSONL or Parquet.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,7 +10,8 @@ use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
-use sheikh_core::io::AtomicFile;
+use sheikh_core::io::{AtomicFile, JsonlFormat, Record, ShardFormat, ShardedWriter, WriterOptions};
+use sheikh_core::CoreError;
 
 use crate::error::SyntaxError;
 use crate::pairs::CodePair;
@@ -123,134 +123,93 @@ pub fn pairs_to_record_batch(pairs: &[CodePair]) -> Result<RecordBatch, SyntaxEr
     Ok(RecordBatch::try_new(pair_schema(), columns)?)
 }
 
-/// Open state of one shard.
-enum Shard {
-    Jsonl(AtomicFile),
-    Parquet(Box<ArrowWriter<AtomicFile>>),
+impl Record for CodePair {
+    /// Code and docstring text.
+    fn shard_bytes(&self) -> u64 {
+        (self.original_string.len() + self.code.len() + self.docstring.len()) as u64
+    }
 }
 
-/// Writes pairs into `dir/PREFIX-00000.EXT`, … starting a new shard once the current
-/// one holds `shard_bytes` of code and docstring text. Boundaries depend only on the
-/// pairs, never on batch boundaries or thread count; each shard is committed by rename
-/// when complete, and unfinished shards vanish on drop.
-pub(crate) struct PairWriter {
-    dir: PathBuf,
-    prefix: String,
-    format: PairFormat,
-    shard_bytes: u64,
-    current: Option<(Shard, u64)>,
-    next_index: usize,
-    written: Vec<PathBuf>,
+/// Parquet output of pairs in [`pair_schema`], zstd-compressed, row groups closed at
+/// 32 MiB of buffered data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PairParquetFormat;
+
+impl ShardFormat<CodePair> for PairParquetFormat {
+    type Encoder = Box<ArrowWriter<AtomicFile>>;
+
+    fn extension(&self) -> &'static str {
+        "parquet"
+    }
+
+    fn open(&self, file: AtomicFile) -> sheikh_core::Result<Self::Encoder> {
+        let path = file.final_path().to_path_buf();
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_created_by(concat!("sheikh-syntax ", env!("CARGO_PKG_VERSION")).into())
+            .build();
+        let w = ArrowWriter::try_new(file, pair_schema(), Some(props))
+            .map_err(|source| CoreError::Parquet { path, source })?;
+        Ok(Box::new(w))
+    }
+
+    fn write(&self, enc: &mut Self::Encoder, pairs: &[CodePair]) -> sheikh_core::Result<()> {
+        let batch = pairs_to_record_batch(pairs).map_err(|e| match e {
+            SyntaxError::Arrow(a) => CoreError::Arrow(a),
+            other => CoreError::Arrow(arrow_schema::ArrowError::ExternalError(Box::new(other))),
+        })?;
+        let path = enc.inner().final_path().to_path_buf();
+        let mut res = enc.write(&batch);
+        if res.is_ok() && enc.in_progress_size() >= 32 << 20 {
+            res = enc.flush();
+        }
+        res.map_err(|source| CoreError::Parquet { path, source })
+    }
+
+    fn close(&self, enc: Self::Encoder) -> sheikh_core::Result<AtomicFile> {
+        let path = enc.inner().final_path().to_path_buf();
+        enc.into_inner()
+            .map_err(|source| CoreError::Parquet { path, source })
+    }
+}
+
+/// Writes pairs into `dir/PREFIX-00000.EXT`, … with sheikh-core's [`ShardedWriter`]: a
+/// new shard once the current one holds `shard_bytes` of code and docstring text,
+/// boundaries independent of batches and thread count, each shard committed by rename
+/// when complete.
+pub(crate) enum PairWriter {
+    Jsonl(ShardedWriter<JsonlFormat, CodePair>),
+    Parquet(ShardedWriter<PairParquetFormat, CodePair>),
 }
 
 impl PairWriter {
     pub(crate) fn new(dir: &Path, prefix: &str, format: PairFormat, shard_bytes: u64) -> Self {
-        PairWriter {
-            dir: dir.to_path_buf(),
+        let options = WriterOptions {
             prefix: prefix.to_string(),
-            format,
             shard_bytes: shard_bytes.max(1),
-            current: None,
-            next_index: 0,
-            written: Vec::new(),
-        }
-    }
-
-    fn open(&mut self) -> Result<Shard, SyntaxError> {
-        let ext = match self.format {
-            PairFormat::Jsonl => "jsonl",
-            PairFormat::Parquet => "parquet",
         };
-        let path = self
-            .dir
-            .join(format!("{}-{:05}.{ext}", self.prefix, self.next_index));
-        self.next_index += 1;
-        let file = AtomicFile::create(&path)?;
-        Ok(match self.format {
-            PairFormat::Jsonl => Shard::Jsonl(file),
+        match format {
+            PairFormat::Jsonl => PairWriter::Jsonl(ShardedWriter::new(dir, JsonlFormat, options)),
             PairFormat::Parquet => {
-                let props = WriterProperties::builder()
-                    .set_compression(Compression::ZSTD(ZstdLevel::default()))
-                    .set_created_by(concat!("sheikh-syntax ", env!("CARGO_PKG_VERSION")).into())
-                    .build();
-                let w = ArrowWriter::try_new(file, pair_schema(), Some(props))
-                    .map_err(|source| SyntaxError::Parquet { path, source })?;
-                Shard::Parquet(Box::new(w))
-            }
-        })
-    }
-
-    fn append(shard: &mut Shard, pairs: &[CodePair]) -> Result<(), SyntaxError> {
-        match shard {
-            Shard::Jsonl(file) => {
-                for p in pairs {
-                    serde_json::to_writer(&mut *file, p)?;
-                    file.write_all(b"\n").map_err(|source| SyntaxError::Io {
-                        path: file.final_path().to_path_buf(),
-                        source,
-                    })?;
-                }
-                Ok(())
-            }
-            Shard::Parquet(w) => {
-                let batch = pairs_to_record_batch(pairs)?;
-                let path = w.inner().final_path().to_path_buf();
-                let mut res = w.write(&batch);
-                if res.is_ok() && w.in_progress_size() >= 32 << 20 {
-                    res = w.flush();
-                }
-                res.map_err(|source| SyntaxError::Parquet { path, source })
+                PairWriter::Parquet(ShardedWriter::new(dir, PairParquetFormat, options))
             }
         }
-    }
-
-    fn close_current(&mut self) -> Result<(), SyntaxError> {
-        if let Some((shard, _)) = self.current.take() {
-            let file = match shard {
-                Shard::Jsonl(f) => f,
-                Shard::Parquet(w) => {
-                    let path = w.inner().final_path().to_path_buf();
-                    w.into_inner()
-                        .map_err(|source| SyntaxError::Parquet { path, source })?
-                }
-            };
-            self.written.push(file.commit()?);
-        }
-        Ok(())
     }
 
     /// Writes pairs, in order.
     pub(crate) fn write(&mut self, pairs: &[CodePair]) -> Result<(), SyntaxError> {
-        let mut start = 0;
-        while start < pairs.len() {
-            if self.current.is_none() {
-                let shard = self.open()?;
-                self.current = Some((shard, 0));
-            }
-            let limit = self.shard_bytes;
-            let (shard, bytes) = self.current.as_mut().expect("opened above");
-            let mut end = start;
-            while end < pairs.len() && (end == start || *bytes < limit) {
-                *bytes += pair_bytes(&pairs[end]);
-                end += 1;
-            }
-            Self::append(shard, &pairs[start..end])?;
-            let full = *bytes >= limit;
-            start = end;
-            if full {
-                self.close_current()?;
-            }
+        match self {
+            PairWriter::Jsonl(w) => w.write_records(pairs)?,
+            PairWriter::Parquet(w) => w.write_records(pairs)?,
         }
         Ok(())
     }
 
     /// Commits the open shard and returns every file written, in order.
     pub(crate) fn finish(&mut self) -> Result<Vec<PathBuf>, SyntaxError> {
-        self.close_current()?;
-        Ok(std::mem::take(&mut self.written))
+        Ok(match self {
+            PairWriter::Jsonl(w) => w.finish_records()?,
+            PairWriter::Parquet(w) => w.finish_records()?,
+        })
     }
-}
-
-fn pair_bytes(p: &CodePair) -> u64 {
-    (p.original_string.len() + p.code.len() + p.docstring.len()) as u64
 }

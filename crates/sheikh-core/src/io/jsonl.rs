@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::document::Document;
 use crate::error::{CoreError, Result};
 use crate::io::record::{json_to_field, FieldNames, Part, RawContent, RecordCtx, RecordParts};
-use crate::io::writer::ShardFormat;
+use crate::io::writer::{Record, ShardFormat};
 use crate::io::{AtomicFile, ReadBatch, ReadOptions, RejectedInput};
 use crate::provenance::{Reason, Rejection};
 
@@ -286,12 +286,12 @@ impl Iterator for JsonlReader {
     }
 }
 
-/// JSON Lines output: one [`Document`] per line in its serde form, the same schema the
-/// reader reads back.
+/// JSON Lines output: one record per line in its serde form. For documents, the same
+/// schema the reader reads back; any other `Serialize` record works too.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JsonlFormat;
 
-impl ShardFormat for JsonlFormat {
+impl<R: Record + serde::Serialize> ShardFormat<R> for JsonlFormat {
     type Encoder = AtomicFile;
 
     fn extension(&self) -> &'static str {
@@ -302,8 +302,8 @@ impl ShardFormat for JsonlFormat {
         Ok(file)
     }
 
-    fn write(&self, enc: &mut AtomicFile, docs: &[Document]) -> Result<()> {
-        for d in docs {
+    fn write(&self, enc: &mut AtomicFile, records: &[R]) -> Result<()> {
+        for d in records {
             serde_json::to_writer(&mut *enc, d)?;
             enc.write_all(b"\n")
                 .map_err(|e| CoreError::io(enc.tmp_path(), e))?;

@@ -21,7 +21,7 @@ pub use jsonl::{JsonlFormat, JsonlReader};
 pub use parquet::{document_schema, documents_to_record_batch, ParquetFormat, ParquetReader};
 pub use paths::{PathFlags, VendoredPolicy};
 pub use record::FieldNames;
-pub use writer::{DocumentWriter, ShardFormat, ShardedWriter, WriterOptions};
+pub use writer::{DocumentWriter, Record, ShardFormat, ShardedWriter, WriterOptions};
 
 use serde::{Deserialize, Serialize};
 

@@ -8,8 +8,23 @@ use crate::document::Document;
 use crate::error::Result;
 use crate::io::AtomicFile;
 
-/// A file format that documents can be written in, one shard at a time.
-pub trait ShardFormat: Send {
+/// A record that can be written into size-bounded shards.
+pub trait Record: Send + Sync {
+    /// The bytes this record counts for against a shard's `shard_bytes`.
+    fn shard_bytes(&self) -> u64;
+}
+
+impl Record for Document {
+    /// The content length.
+    fn shard_bytes(&self) -> u64 {
+        self.content.len() as u64
+    }
+}
+
+/// A file format that records (by default documents) can be written in, one shard at a
+/// time. Other crates implement it for their own records (code-comment pairs, token
+/// sequences) and reuse [`ShardedWriter`]'s sharding and atomic commits.
+pub trait ShardFormat<R: Record = Document>: Send {
     /// The open state of one shard.
     type Encoder: Send;
 
@@ -19,8 +34,8 @@ pub trait ShardFormat: Send {
     /// Starts a shard in a temporary file.
     fn open(&self, file: AtomicFile) -> Result<Self::Encoder>;
 
-    /// Appends documents to the shard.
-    fn write(&self, enc: &mut Self::Encoder, docs: &[Document]) -> Result<()>;
+    /// Appends records to the shard.
+    fn write(&self, enc: &mut Self::Encoder, records: &[R]) -> Result<()>;
 
     /// Finishes the shard's encoding and hands back the file to commit.
     fn close(&self, enc: Self::Encoder) -> Result<AtomicFile>;
@@ -70,16 +85,17 @@ impl Default for WriterOptions {
 /// let files = w.finish().unwrap();
 /// assert_eq!(files.len(), 3); // 12 bytes each, 10-byte shards
 /// ```
-pub struct ShardedWriter<F: ShardFormat> {
+pub struct ShardedWriter<F: ShardFormat<R>, R: Record = Document> {
     dir: PathBuf,
     format: F,
     options: WriterOptions,
     current: Option<(F::Encoder, u64)>,
     next_index: usize,
     written: Vec<PathBuf>,
+    _records: std::marker::PhantomData<fn(&R)>,
 }
 
-impl<F: ShardFormat> ShardedWriter<F> {
+impl<F: ShardFormat<R>, R: Record> ShardedWriter<F, R> {
     /// A writer into `dir` (created on first write).
     pub fn new(dir: impl AsRef<Path>, format: F, options: WriterOptions) -> Self {
         ShardedWriter {
@@ -89,6 +105,7 @@ impl<F: ShardFormat> ShardedWriter<F> {
             current: None,
             next_index: 0,
             written: Vec::new(),
+            _records: std::marker::PhantomData,
         }
     }
 
@@ -107,12 +124,11 @@ impl<F: ShardFormat> ShardedWriter<F> {
         }
         Ok(())
     }
-}
 
-impl<F: ShardFormat> DocumentWriter for ShardedWriter<F> {
-    fn write_batch(&mut self, docs: &[Document]) -> Result<()> {
+    /// Writes records, in order, starting new shards as they fill.
+    pub fn write_records(&mut self, records: &[R]) -> Result<()> {
         let mut start = 0;
-        while start < docs.len() {
+        while start < records.len() {
             if self.current.is_none() {
                 let path = self.shard_path(self.next_index);
                 self.next_index += 1;
@@ -120,13 +136,13 @@ impl<F: ShardFormat> DocumentWriter for ShardedWriter<F> {
                 self.current = Some((enc, 0));
             }
             let (enc, bytes) = self.current.as_mut().expect("opened above");
-            // Take documents until the shard is full (at least one per shard).
+            // Take records until the shard is full (at least one per shard).
             let mut end = start;
-            while end < docs.len() && (end == start || *bytes < self.options.shard_bytes) {
-                *bytes += docs[end].content.len() as u64;
+            while end < records.len() && (end == start || *bytes < self.options.shard_bytes) {
+                *bytes += records[end].shard_bytes();
                 end += 1;
             }
-            self.format.write(enc, &docs[start..end])?;
+            self.format.write(enc, &records[start..end])?;
             let full = *bytes >= self.options.shard_bytes;
             start = end;
             if full {
@@ -136,8 +152,19 @@ impl<F: ShardFormat> DocumentWriter for ShardedWriter<F> {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<Vec<PathBuf>> {
+    /// Commits the open shard and returns every file written, in order.
+    pub fn finish_records(&mut self) -> Result<Vec<PathBuf>> {
         self.close_current()?;
         Ok(std::mem::take(&mut self.written))
+    }
+}
+
+impl<F: ShardFormat<Document>> DocumentWriter for ShardedWriter<F, Document> {
+    fn write_batch(&mut self, docs: &[Document]) -> Result<()> {
+        self.write_records(docs)
+    }
+
+    fn finish(&mut self) -> Result<Vec<PathBuf>> {
+        self.finish_records()
     }
 }
