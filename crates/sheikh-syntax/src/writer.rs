@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::OffsetBuffer;
-use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
@@ -76,7 +76,7 @@ fn list_of_strings<'a>(rows: impl Iterator<Item = &'a [String]>) -> ArrayRef {
 }
 
 /// Builds one record batch of pairs in [`pair_schema`].
-pub fn pairs_to_record_batch(pairs: &[CodePair]) -> Result<RecordBatch, SyntaxError> {
+pub fn pairs_to_record_batch(pairs: &[CodePair]) -> Result<RecordBatch, ArrowError> {
     let col = |f: &dyn Fn(&CodePair) -> &str| -> ArrayRef {
         Arc::new(StringArray::from_iter_values(pairs.iter().map(f)))
     };
@@ -120,7 +120,7 @@ pub fn pairs_to_record_batch(pairs: &[CodePair]) -> Result<RecordBatch, SyntaxEr
         col(&|p| &p.partition),
         Arc::new(tag_list),
     ];
-    Ok(RecordBatch::try_new(pair_schema(), columns)?)
+    RecordBatch::try_new(pair_schema(), columns)
 }
 
 impl Record for CodePair {
@@ -154,10 +154,7 @@ impl ShardFormat<CodePair> for PairParquetFormat {
     }
 
     fn write(&self, enc: &mut Self::Encoder, pairs: &[CodePair]) -> sheikh_core::Result<()> {
-        let batch = pairs_to_record_batch(pairs).map_err(|e| match e {
-            SyntaxError::Arrow(a) => CoreError::Arrow(a),
-            other => CoreError::Arrow(arrow_schema::ArrowError::ExternalError(Box::new(other))),
-        })?;
+        let batch = pairs_to_record_batch(pairs)?;
         let path = enc.inner().final_path().to_path_buf();
         let mut res = enc.write(&batch);
         if res.is_ok() && enc.in_progress_size() >= 32 << 20 {
