@@ -95,5 +95,26 @@ fn main() -> anyhow::Result<()> {
     println!("statistics: {}", summary.stats_json.display());
     println!("            {}", summary.stats_md.display());
     println!("rejected:   {}", config.output.rejected_dir().display());
+    for (i, f) in summary.report_files.iter().enumerate() {
+        println!(
+            "{}{}",
+            if i == 0 {
+                "report:     "
+            } else {
+                "            "
+            },
+            f.display()
+        );
+    }
+    println!();
+    for t in &summary.report.targets {
+        println!(
+            "{:<20} target {:>5}  measured {:>7}  {}",
+            t.metric,
+            t.target_label(),
+            t.measured_label(),
+            t.status.label()
+        );
+    }
     Ok(())
 }

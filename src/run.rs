@@ -5,11 +5,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
+use sheikh_core::io::DocumentWriter;
+use sheikh_core::Document;
 use sheikh_core::{
     write_json_atomic, CoreError, FilterStage, LanguageFilter, Pipeline, PipelineStats, Progress,
     Sinks,
 };
 use sheikh_dedup::{DedupReport, DedupStage};
+use sheikh_quality::report::{DataReport, DedupSummary, ReportCollector, ReportInputs};
 use sheikh_quality::{Decontaminator, QualityFilter};
 use sheikh_syntax::{PairStage, PairStats, SyntaxFilter};
 
@@ -32,6 +35,56 @@ pub struct RunSummary {
     pub dedup: Option<DedupReport>,
     /// Code-comment pairs written to `OUTPUT/pairs/`, when the stage ran.
     pub pairs: Option<u64>,
+    /// The data-quality report (also written as `report.json`, `report.md`, `report.html`).
+    pub report: DataReport,
+    /// `report.json`, `report.md` and `report.html`.
+    pub report_files: Vec<PathBuf>,
+}
+
+/// Passes kept documents to the real writer and measures them for the report.
+struct ObservedWriter {
+    inner: Box<dyn DocumentWriter>,
+    collector: Arc<Mutex<ReportCollector>>,
+}
+
+impl DocumentWriter for ObservedWriter {
+    fn write_batch(&mut self, docs: &[Document]) -> Result<(), CoreError> {
+        self.collector
+            .lock()
+            .expect("report collector lock")
+            .observe_batch(docs);
+        self.inner.write_batch(docs)
+    }
+
+    fn finish(&mut self) -> Result<Vec<PathBuf>, CoreError> {
+        self.inner.finish()
+    }
+}
+
+fn dedup_summary(d: &DedupReport) -> DedupSummary {
+    DedupSummary {
+        documents: d.documents,
+        exact_duplicates: d.exact_duplicates,
+        near_duplicates: d.near_duplicates,
+        duplication_rate: d.duplication_rate,
+        clusters: d.clusters,
+        largest_cluster: d.largest_cluster,
+        cluster_sizes: d.cluster_sizes.clone(),
+        threshold: d.threshold,
+        bands: d.bands,
+        rows: d.rows,
+        s_curve: d
+            .s_curve
+            .iter()
+            .map(|p| (p.similarity, p.probability))
+            .collect(),
+    }
+}
+
+fn write_text_atomic(path: PathBuf, text: &str) -> Result<PathBuf, CoreError> {
+    let mut f = sheikh_core::io::AtomicFile::create(&path)?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| CoreError::io(&path, e))?;
+    f.commit()
 }
 
 /// Handles to what stages report after a run.
@@ -103,7 +156,12 @@ pub fn run_pipeline(
         let reader = config.input.open()?;
         let (mut pipeline, reports) = build_pipeline(config)?;
         tracing::info!(stages = ?pipeline.stage_names(), input = %config.input.path.display(), "running pipeline");
-        let mut sinks = Sinks::new(out.open_writer()).with_rejected(out.open_rejected_writer());
+        let collector = Arc::new(Mutex::new(ReportCollector::new()));
+        let writer = ObservedWriter {
+            inner: out.open_writer(),
+            collector: collector.clone(),
+        };
+        let mut sinks = Sinks::new(Box::new(writer)).with_rejected(out.open_rejected_writer());
         if out.write_rejected {
             sinks = sinks.with_rejected_inputs(out.rejected_dir().join("inputs.jsonl"))?;
         }
@@ -135,10 +193,19 @@ pub fn run_pipeline(
             md.push_str("\n## Deduplication\n\n");
             md.push_str(&d.to_markdown());
         }
-        let stats_md = out.path.join("stats.md");
-        let mut f = sheikh_core::io::AtomicFile::create(&stats_md)?;
-        std::io::Write::write_all(&mut f, md.as_bytes()).map_err(|e| CoreError::io(&stats_md, e))?;
-        f.commit()?;
+        let stats_md = write_text_atomic(out.path.join("stats.md"), &md)?;
+        let collector = collector.lock().expect("report collector lock");
+        let mut inputs = ReportInputs::new(&stats, &collector);
+        inputs.input = config.input.path.display().to_string();
+        inputs.quality_threshold = config.quality.score.threshold;
+        inputs.dedup = dedup.as_ref().map(dedup_summary);
+        let report = DataReport::build(inputs);
+        let report_files = vec![
+            write_json_atomic(out.path.join("report.json"), &report)?,
+            write_text_atomic(out.path.join("report.md"), &report.to_markdown())?,
+            write_text_atomic(out.path.join("report.html"), &report.to_html())?,
+        ];
+        drop(collector);
         Ok(RunSummary {
             stats,
             data_dir: out.data_dir(),
@@ -147,6 +214,8 @@ pub fn run_pipeline(
             stats_md,
             dedup,
             pairs,
+            report,
+            report_files,
         })
     })
 }

@@ -148,3 +148,75 @@ fn language_selection_drops_with_provenance() {
     assert_eq!(first["provenance"][0]["stage"], "language");
     assert_eq!(first["provenance"][0]["reason"], "language_not_selected");
 }
+
+#[test]
+fn report_has_every_seed_metric_and_does_not_depend_on_threads() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let sa = sheikh::run_pipeline(&config(a.path(), 1), |_| {}).unwrap();
+    let sb = sheikh::run_pipeline(&config(b.path(), 2), |_| {}).unwrap();
+    let (mut ra, mut rb) = (sa.report.clone(), sb.report.clone());
+    for r in [&mut ra, &mut rb] {
+        r.stages.iter_mut().for_each(|s| s.seconds = 0.0);
+    }
+    ra.input.clear();
+    rb.input.clear();
+    assert_eq!(ra, rb);
+
+    let md = std::fs::read_to_string(a.path().join("report.md")).unwrap();
+    let html = std::fs::read_to_string(a.path().join("report.html")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.path().join("report.json")).unwrap())
+            .unwrap();
+    // The seed's quality table: every metric is reported, measured or not.
+    for metric in [
+        "Data Quality",
+        "Duplication Rate",
+        "Language Accuracy",
+        "Syntax Validity",
+        "Semantic Coherence",
+    ] {
+        assert!(md.contains(metric), "report.md lacks {metric}");
+        assert!(html.contains(metric), "report.html lacks {metric}");
+        assert!(
+            json["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["metric"] == metric),
+            "report.json lacks {metric}"
+        );
+    }
+    let r = &sa.report;
+    let by_metric = |m: &str| r.targets.iter().find(|t| t.metric == m).unwrap();
+    // The fixtures' planted cases decide these values.
+    assert!(by_metric("Data Quality").measured.unwrap() > 0.85);
+    assert_eq!(by_metric("Duplication Rate").measured, Some(0.0));
+    assert_eq!(r.residual_exact_duplicates, 0);
+    assert!(by_metric("Language Accuracy").measured.unwrap() > 0.9);
+    let syntax = by_metric("Syntax Validity").measured.unwrap();
+    assert!(
+        syntax > 0.5 && syntax < 1.0,
+        "fixtures hold broken files: {syntax}"
+    );
+    assert!(by_metric("Semantic Coherence").measured.is_none());
+    let dedup = r.dedup.as_ref().unwrap();
+    assert_eq!(dedup.exact_duplicates, 4);
+    assert_eq!(
+        dedup.cluster_sizes.values().sum::<u64>(),
+        dedup.clusters,
+        "cluster-size histogram covers every cluster"
+    );
+    assert_eq!(
+        r.languages.iter().map(|l| l.output.docs).sum::<u64>(),
+        r.documents_written
+    );
+    // Self-contained: charts are inline SVG, nothing is fetched.
+    assert!(html.matches("<svg").count() >= 6);
+    for external in ["<script", "src=", "<link", "@import", "url("] {
+        assert!(
+            !html.contains(external),
+            "report.html references {external}"
+        );
+    }
+}

@@ -1,5 +1,7 @@
 //! [`DedupReport`]: what a deduplication run found.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::{DedupConfig, KeepPolicy, Verification};
@@ -47,6 +49,9 @@ pub struct DedupReport {
     pub clustered_documents: u64,
     /// Size of the largest cluster.
     pub largest_cluster: u64,
+    /// Number of near-duplicate clusters of each size (documents per cluster).
+    #[serde(default)]
+    pub cluster_sizes: BTreeMap<u64, u64>,
     /// How documents were shingled.
     pub shingles: ShingleCounts,
     /// MinHash permutations.

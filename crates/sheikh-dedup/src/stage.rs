@@ -239,6 +239,10 @@ impl Stage for DedupStage {
                 .map(|c| c.members.len() as u64)
                 .max()
                 .unwrap_or(0);
+            r.cluster_sizes.clear();
+            for c in &result.clusters {
+                *r.cluster_sizes.entry(c.members.len() as u64).or_insert(0) += 1;
+            }
             r.pairs = result.pairs;
             r.shingles = near.shingle_counts();
             r.index_bytes = r.index_bytes.max(index_bytes);

@@ -820,6 +820,10 @@ pub fn build_clusters(cfg: &DedupConfig, work: &Path, num_shards: u32) -> Result
         }
         report.clustered_documents += members.len() as u64;
         report.largest_cluster = report.largest_cluster.max(members.len() as u64);
+        *report
+            .cluster_sizes
+            .entry(members.len() as u64)
+            .or_insert(0) += 1;
     }
     report.clusters = clusters.len() as u64;
     for (s, mut lines) in removals.into_iter().enumerate() {

@@ -37,6 +37,7 @@ pub mod detect;
 mod error;
 mod filter;
 pub mod redact;
+pub mod report;
 pub mod score;
 pub mod stats;
 

@@ -1,0 +1,326 @@
+//! Per-document measurements over the kept output, gathered while it is written.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sheikh_core::langid::Method;
+use sheikh_core::{Document, Language, LanguageIdentifier};
+
+use crate::filter::METADATA_KEY as QUALITY_KEY;
+
+/// The metadata key the syntax stage writes its verdict under (`{"valid": bool, ...}`).
+pub const SYNTAX_KEY: &str = "syntax";
+
+/// A histogram over power-of-two buckets: bucket `k` counts values in
+/// `(2^(k-1), 2^k]` (bucket 0 holds 0 and 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Log2Histogram {
+    /// Counts per bucket, index = `ceil(log2(value))`.
+    pub counts: Vec<u64>,
+}
+
+impl Log2Histogram {
+    /// The bucket of a value.
+    pub fn bucket(value: u64) -> usize {
+        if value <= 1 {
+            0
+        } else {
+            (64 - (value - 1).leading_zeros()) as usize
+        }
+    }
+
+    /// Counts one value.
+    pub fn add(&mut self, value: u64) {
+        let b = Self::bucket(value);
+        if self.counts.len() <= b {
+            self.counts.resize(b + 1, 0);
+        }
+        self.counts[b] += 1;
+    }
+
+    /// Adds another histogram.
+    pub fn merge(&mut self, other: &Log2Histogram) {
+        if self.counts.len() < other.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// `(upper bound, count)` per bucket, empty leading buckets skipped.
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        let first = self.counts.iter().position(|&c| c > 0).unwrap_or(0);
+        self.counts
+            .iter()
+            .enumerate()
+            .skip(first)
+            .map(|(k, &c)| (1u64 << k, c))
+            .collect()
+    }
+
+    /// Total count.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+}
+
+/// What the collector saw of one language in the kept output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageObservations {
+    /// Documents kept.
+    pub docs: u64,
+    /// Content bytes kept.
+    pub bytes: u64,
+    /// Lines kept.
+    pub lines: u64,
+    /// Documents carrying a quality score.
+    pub scored: u64,
+    /// Documents scoring at or above the quality threshold.
+    pub above_threshold: u64,
+    /// Documents the syntax stage checked with a verdict.
+    pub syntax_checked: u64,
+    /// Of those, valid.
+    pub syntax_valid: u64,
+    /// Documents labelled from their path that the content classifier also judged.
+    pub langid_checked: u64,
+    /// Of those, where the content classifier agrees with the path label.
+    pub langid_agree: u64,
+}
+
+impl LanguageObservations {
+    fn merge(&mut self, o: &LanguageObservations) {
+        self.docs += o.docs;
+        self.bytes += o.bytes;
+        self.lines += o.lines;
+        self.scored += o.scored;
+        self.above_threshold += o.above_threshold;
+        self.syntax_checked += o.syntax_checked;
+        self.syntax_valid += o.syntax_valid;
+        self.langid_checked += o.langid_checked;
+        self.langid_agree += o.langid_agree;
+    }
+}
+
+/// Measurements of the kept output, per language and overall. Feed it every written
+/// batch with [`observe_batch`](ReportCollector::observe_batch); the result does not
+/// depend on batch boundaries or thread count.
+///
+/// Memory: a few counters per language plus 8 bytes per distinct kept document (the
+/// 64-bit content hashes behind the independent exact-duplicate check).
+#[derive(Debug, Clone, Default)]
+pub struct ReportCollector {
+    languages: BTreeMap<Language, LanguageObservations>,
+    bytes_hist: Log2Histogram,
+    lines_hist: Log2Histogram,
+    score_bins: [u64; 10],
+    hashes: HashSet<u64>,
+    exact_duplicates: u64,
+    identifier: LanguageIdentifier,
+}
+
+#[derive(Default)]
+struct Partial {
+    languages: BTreeMap<Language, LanguageObservations>,
+    bytes_hist: Log2Histogram,
+    lines_hist: Log2Histogram,
+    score_bins: [u64; 10],
+}
+
+impl Partial {
+    fn merge(mut self, o: Partial) -> Partial {
+        for (l, v) in o.languages {
+            self.languages.entry(l).or_default().merge(&v);
+        }
+        self.bytes_hist.merge(&o.bytes_hist);
+        self.lines_hist.merge(&o.lines_hist);
+        for (a, b) in self.score_bins.iter_mut().zip(o.score_bins) {
+            *a += b;
+        }
+        self
+    }
+}
+
+impl ReportCollector {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Measures one batch of kept documents (in parallel).
+    pub fn observe_batch(&mut self, docs: &[Document]) {
+        let ident = &self.identifier;
+        let partial = docs
+            .par_iter()
+            .fold(Partial::default, |mut p, d| {
+                observe(&mut p, d, ident);
+                p
+            })
+            .reduce(Partial::default, Partial::merge);
+        for (l, v) in partial.languages {
+            self.languages.entry(l).or_default().merge(&v);
+        }
+        self.bytes_hist.merge(&partial.bytes_hist);
+        self.lines_hist.merge(&partial.lines_hist);
+        for (a, b) in self.score_bins.iter_mut().zip(partial.score_bins) {
+            *a += b;
+        }
+        for d in docs {
+            let h = xxhash_rust::xxh3::xxh3_64(d.content.as_bytes());
+            if !self.hashes.insert(h) {
+                self.exact_duplicates += 1;
+            }
+        }
+    }
+
+    /// Per-language observations.
+    pub fn languages(&self) -> &BTreeMap<Language, LanguageObservations> {
+        &self.languages
+    }
+
+    /// Histogram of kept document sizes in bytes.
+    pub fn bytes_histogram(&self) -> &Log2Histogram {
+        &self.bytes_hist
+    }
+
+    /// Histogram of kept document sizes in lines.
+    pub fn lines_histogram(&self) -> &Log2Histogram {
+        &self.lines_hist
+    }
+
+    /// Quality scores of kept documents in ten bins `[0, 0.1)`, …, `[0.9, 1.0]`.
+    pub fn score_bins(&self) -> [u64; 10] {
+        self.score_bins
+    }
+
+    /// Kept documents whose content equals an earlier kept document's (64-bit xxh3).
+    pub fn exact_duplicates(&self) -> u64 {
+        self.exact_duplicates
+    }
+
+    /// All observations summed over languages.
+    pub fn totals(&self) -> LanguageObservations {
+        let mut t = LanguageObservations::default();
+        for v in self.languages.values() {
+            t.merge(v);
+        }
+        t
+    }
+}
+
+fn observe(p: &mut Partial, d: &Document, ident: &LanguageIdentifier) {
+    let lines = d.content.lines().count() as u64;
+    p.bytes_hist.add(d.content.len() as u64);
+    p.lines_hist.add(lines);
+    let o = p.languages.entry(d.language).or_default();
+    o.docs += 1;
+    o.bytes += d.content.len() as u64;
+    o.lines += lines;
+    if let Some(q) = d.metadata.get(QUALITY_KEY) {
+        if let Some(score) = q.get("score").and_then(|s| s.as_f64()) {
+            o.scored += 1;
+            let bin = ((score * 10.0).floor().clamp(0.0, 9.0)) as usize;
+            p.score_bins[bin] += 1;
+            if q.get("above_threshold").and_then(|v| v.as_bool()) == Some(true) {
+                o.above_threshold += 1;
+            }
+        }
+    }
+    if let Some(s) = d.metadata.get(SYNTAX_KEY) {
+        let verdict = s.get("verdict").and_then(|v| v.as_str()).unwrap_or("");
+        if matches!(verdict, "valid" | "invalid") {
+            o.syntax_checked += 1;
+            if s.get("valid").and_then(|v| v.as_bool()) == Some(true) {
+                o.syntax_valid += 1;
+            }
+        }
+    }
+    if path_labelled(d) {
+        let by_content = ident.identify_content(&d.content);
+        if by_content.method != Method::Unknown {
+            o.langid_checked += 1;
+            if by_content.language == d.language {
+                o.langid_agree += 1;
+            }
+        }
+    }
+}
+
+/// True when the document's language came from its file name or extension.
+fn path_labelled(d: &Document) -> bool {
+    let Some(det) = d.metadata.get("language_detection") else {
+        return false;
+    };
+    matches!(
+        det.get("method").and_then(|m| m.as_str()),
+        Some("filename" | "extension" | "extension_and_content")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn log2_buckets() {
+        assert_eq!(Log2Histogram::bucket(0), 0);
+        assert_eq!(Log2Histogram::bucket(1), 0);
+        assert_eq!(Log2Histogram::bucket(2), 1);
+        assert_eq!(Log2Histogram::bucket(3), 2);
+        assert_eq!(Log2Histogram::bucket(4), 2);
+        assert_eq!(Log2Histogram::bucket(5), 3);
+        let mut h = Log2Histogram::default();
+        for v in [3, 4, 1000] {
+            h.add(v);
+        }
+        assert_eq!(h.buckets()[0], (4, 2));
+        assert_eq!(h.buckets().last(), Some(&(1024, 1)));
+        assert_eq!(h.total(), 3);
+    }
+
+    fn doc(content: &str, lang: Language, meta: serde_json::Value) -> Document {
+        let mut d = Document::new(content, lang);
+        if let serde_json::Value::Object(m) = meta {
+            d.metadata.extend(m);
+        }
+        d
+    }
+
+    #[test]
+    fn counts_quality_syntax_language_and_duplicates() {
+        let js = "import { a } from './a';\nexport const f = (x) => a(x) + 1;\n";
+        let docs = vec![
+            doc(
+                js,
+                Language::JavaScript,
+                json!({"quality": {"score": 0.9, "above_threshold": true},
+                       "syntax": {"valid": true, "verdict": "valid"},
+                       "language_detection": {"language": "JavaScript", "confidence": 0.99, "method": "extension"}}),
+            ),
+            doc(
+                js,
+                Language::JavaScript,
+                json!({"quality": {"score": 0.3, "above_threshold": false},
+                       "syntax": {"valid": false, "verdict": "invalid"}}),
+            ),
+            doc(
+                "<p>x</p>",
+                Language::Html,
+                json!({"syntax": {"valid": false, "verdict": "too_large"}}),
+            ),
+        ];
+        let mut c = ReportCollector::new();
+        c.observe_batch(&docs[..1]);
+        c.observe_batch(&docs[1..]);
+        let jsobs = &c.languages()[&Language::JavaScript];
+        assert_eq!((jsobs.docs, jsobs.scored, jsobs.above_threshold), (2, 2, 1));
+        assert_eq!((jsobs.syntax_checked, jsobs.syntax_valid), (2, 1));
+        assert_eq!((jsobs.langid_checked, jsobs.langid_agree), (1, 1));
+        assert_eq!(c.languages()[&Language::Html].syntax_checked, 0);
+        assert_eq!(c.exact_duplicates(), 1);
+        assert_eq!(c.score_bins()[9] + c.score_bins()[3], 2);
+        assert_eq!(c.totals().docs, 3);
+    }
+}
