@@ -29,7 +29,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sheikh_core::{Language, PipelineStats, Tally};
 
-pub use collect::{LanguageObservations, Log2Histogram, ReportCollector, SYNTAX_KEY};
+pub use collect::{
+    LanguageObservations, Log2Histogram, ReportCollector, LANGID_CHECK_ALL, LANGID_SAMPLE_RATE,
+    SYNTAX_KEY,
+};
 
 /// Whether a measured value meets its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -344,7 +347,8 @@ impl DataReport {
                 ratio(t.langid_agree, t.langid_checked),
                 format!(
                     "agreement of the content classifier with the file-name/extension label on {} written documents \
-                     (a lower bound: disagreements include the classifier's own errors)",
+                     (all of the first {LANGID_CHECK_ALL}, then 1 in {LANGID_SAMPLE_RATE} by id; a lower bound: \
+                     disagreements include the classifier's own errors)",
                     t.langid_checked
                 ),
             ),
