@@ -109,16 +109,45 @@ impl LanguageObservations {
 ///
 /// Memory: a few counters per language plus 8 bytes per distinct kept document (the
 /// 64-bit content hashes behind the independent exact-duplicate check).
-#[derive(Debug, Clone, Default)]
+///
+/// Sharded runs: give each shard a collector [`starting_at`](ReportCollector::starting_at)
+/// the number of kept documents before it, serialize it (serde; the hashes as a sorted
+/// list) and [`merge`](ReportCollector::merge) the shards in any order: the result equals
+/// one collector fed the concatenated output. To keep the merge's memory bounded, take
+/// the hashes out per shard with
+/// [`take_sorted_hashes`](ReportCollector::take_sorted_hashes), count the duplicates
+/// across shards with a streaming merge of the sorted lists, and add them with
+/// [`add_exact_duplicates`](ReportCollector::add_exact_duplicates).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReportCollector {
     languages: BTreeMap<Language, LanguageObservations>,
     bytes_hist: Log2Histogram,
     lines_hist: Log2Histogram,
     score_bins: [u64; 10],
+    #[serde(with = "sorted_hashes")]
     hashes: HashSet<u64>,
     exact_duplicates: u64,
+    #[serde(skip)]
     identifier: LanguageIdentifier,
     seen: u64,
+}
+
+/// The hash set as a sorted list, so serialized collectors are deterministic.
+mod sorted_hashes {
+    use std::collections::HashSet;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(set: &HashSet<u64>, s: S) -> Result<S::Ok, S::Error> {
+        let mut v: Vec<u64> = set.iter().copied().collect();
+        v.sort_unstable();
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<HashSet<u64>, D::Error> {
+        Ok(Vec::<u64>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 /// The content classifier re-checks every one of the first this many written
@@ -155,6 +184,56 @@ impl ReportCollector {
     /// An empty collector.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty collector for a shard of a larger output, `position` kept documents
+    /// after its start (the content-classifier sample depends on the position).
+    pub fn starting_at(position: u64) -> Self {
+        ReportCollector {
+            seen: position,
+            ..Self::default()
+        }
+    }
+
+    /// Adds the observations of another part of the output (the shards can be merged in
+    /// any order). Duplicates across the two parts are counted when both still hold
+    /// their hashes.
+    pub fn merge(&mut self, other: ReportCollector) {
+        for (l, v) in &other.languages {
+            self.languages.entry(*l).or_default().merge(v);
+        }
+        self.bytes_hist.merge(&other.bytes_hist);
+        self.lines_hist.merge(&other.lines_hist);
+        for (a, b) in self.score_bins.iter_mut().zip(other.score_bins) {
+            *a += b;
+        }
+        self.exact_duplicates += other.exact_duplicates;
+        if self.hashes.len() < other.hashes.len() {
+            let mine = std::mem::replace(&mut self.hashes, other.hashes);
+            self.exact_duplicates +=
+                mine.into_iter().filter(|h| !self.hashes.insert(*h)).count() as u64;
+        } else {
+            self.exact_duplicates += other
+                .hashes
+                .into_iter()
+                .filter(|h| !self.hashes.insert(*h))
+                .count() as u64;
+        }
+        self.seen += other.seen;
+    }
+
+    /// Removes and returns the content hashes of the distinct documents seen, sorted
+    /// (for a bounded-memory merge across shards; see the type's documentation).
+    pub fn take_sorted_hashes(&mut self) -> Vec<u64> {
+        let mut v: Vec<u64> = std::mem::take(&mut self.hashes).into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Adds duplicates counted outside the collector (across shards whose hashes were
+    /// taken out).
+    pub fn add_exact_duplicates(&mut self, n: u64) {
+        self.exact_duplicates += n;
     }
 
     /// Measures one batch of kept documents (in parallel).
@@ -336,5 +415,55 @@ mod tests {
         assert_eq!(c.exact_duplicates(), 1);
         assert_eq!(c.score_bins()[9] + c.score_bins()[3], 2);
         assert_eq!(c.totals().docs, 3);
+    }
+
+    #[test]
+    fn sharded_collectors_merge_to_the_whole() {
+        let docs: Vec<Document> = (0..40)
+            .map(|i| {
+                let content = format!("export const v{} = {};\n", i % 13, i % 13);
+                doc(
+                    &content,
+                    Language::JavaScript,
+                    json!({"quality": {"score": (i % 10) as f64 / 10.0, "above_threshold": i % 2 == 0},
+                           "language_detection": {"language": "JavaScript", "confidence": 0.9, "method": "extension"}}),
+                )
+            })
+            .collect();
+        let mut whole = ReportCollector::new();
+        whole.observe_batch(&docs);
+        let cuts = [0, 7, 7, 25, 40];
+        let mut parts: Vec<ReportCollector> = cuts
+            .windows(2)
+            .map(|w| {
+                let mut c = ReportCollector::starting_at(w[0] as u64);
+                c.observe_batch(&docs[w[0]..w[1]]);
+                let text = serde_json::to_string(&c).unwrap();
+                serde_json::from_str(&text).unwrap()
+            })
+            .collect();
+        // Merged in another order, through serde.
+        parts.reverse();
+        let mut merged = ReportCollector::new();
+        for p in parts.clone() {
+            merged.merge(p);
+        }
+        assert_eq!(merged.exact_duplicates(), whole.exact_duplicates());
+        assert_eq!(merged.exact_duplicates(), 27);
+        assert_eq!(merged.languages(), whole.languages());
+        assert_eq!(merged.score_bins(), whole.score_bins());
+        assert_eq!(merged.bytes_histogram(), whole.bytes_histogram());
+        // Hashes taken out: within-shard duplicates plus the ones counted outside.
+        let mut hashless = ReportCollector::new();
+        let mut all = Vec::new();
+        for mut p in parts {
+            all.extend(p.take_sorted_hashes());
+            hashless.merge(p);
+        }
+        let total = all.len() as u64;
+        all.sort_unstable();
+        all.dedup();
+        hashless.add_exact_duplicates(total - all.len() as u64);
+        assert_eq!(hashless.exact_duplicates(), whole.exact_duplicates());
     }
 }

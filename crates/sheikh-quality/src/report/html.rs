@@ -130,25 +130,32 @@ pub(super) fn render(r: &DataReport) -> String {
         None,
         None,
     ));
+    let max_bytes = r.languages.iter().map(|l| l.input.bytes).max().unwrap_or(0);
+    let (unit, div) = if max_bytes >= 10_000_000 {
+        ("MB", 1e6)
+    } else {
+        ("KB", 1e3)
+    };
+    let (unit_in, unit_out) = (format!("{unit} in"), format!("{unit} out"));
     s.push_str(&hbars(
         &labels,
         &[
             (
-                "MB in",
+                unit_in.as_str(),
                 r.languages
                     .iter()
-                    .map(|l| l.input.bytes as f64 / 1e6)
+                    .map(|l| l.input.bytes as f64 / div)
                     .collect(),
             ),
             (
-                "MB out",
+                unit_out.as_str(),
                 r.languages
                     .iter()
-                    .map(|l| l.output.bytes as f64 / 1e6)
+                    .map(|l| l.output.bytes as f64 / div)
                     .collect(),
             ),
         ],
-        " MB",
+        &format!(" {unit}"),
         None,
         None,
     ));

@@ -30,8 +30,14 @@ fn compact(v: f64) -> String {
         format!("{:.1}k", v / 1e3)
     } else if v.fract() == 0.0 {
         format!("{v}")
-    } else {
+    } else if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else if v >= 0.01 {
         format!("{v:.2}")
+    } else {
+        format!("{v:.1e}")
     }
 }
 
@@ -47,7 +53,7 @@ pub(super) fn hbars(
     let bar_h = 14.0;
     let group_h = bar_h * series.len() as f64 + 10.0;
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let left = (6.6 * longest as f64 + 16.0).clamp(80.0, 300.0);
+    let left = (7.5 * longest as f64 + 20.0).clamp(100.0, 320.0);
     let (right, top) = (80.0, 26.0);
     let width = 640.0;
     let plot_w = width - left - right;
@@ -74,7 +80,7 @@ pub(super) fn hbars(
             lx + 14.0,
             esc(name)
         );
-        lx += 20.0 + 7.0 * name.chars().count() as f64;
+        lx += 34.0 + 8.5 * name.chars().count() as f64;
     }
     for (i, label) in labels.iter().enumerate() {
         let y0 = top + group_h * i as f64;
@@ -106,7 +112,7 @@ pub(super) fn hbars(
         let x = left + (m / vmax).clamp(0.0, 1.0) * plot_w;
         let _ = write!(
             s,
-            r#"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" class="marker"/><text x="{x:.1}" y="{}" text-anchor="middle" class="marker-label">{}</text>"#,
+            r#"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" stroke="#c00" stroke-dasharray="4 3" class="marker"/><text x="{x:.1}" y="{}" text-anchor="middle" class="marker-label">{}</text>"#,
             top - 4.0,
             height - 4.0,
             height - 1.0,
@@ -140,7 +146,7 @@ pub(super) fn columns(
     );
     let _ = write!(
         s,
-        r#"<line x1="{left}" y1="{}" x2="{}" y2="{}" class="axis"/>"#,
+        r#"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#999" class="axis"/>"#,
         top + plot_h,
         width - 10.0,
         top + plot_h
@@ -211,7 +217,7 @@ pub(super) fn unit_curve(
         let v = k as f64 / 4.0;
         let _ = write!(
             s,
-            r#"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{v}</text><text x="{:.1}" y="{}" text-anchor="middle" class="tick">{v}</text>"#,
+            r#"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#eee" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{v}</text><text x="{:.1}" y="{}" text-anchor="middle" class="tick">{v}</text>"#,
             left + pw,
             left - 6.0,
             py(v) + 4.0,
@@ -241,7 +247,7 @@ pub(super) fn unit_curve(
     }
     let _ = write!(
         s,
-        r#"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{}" class="marker"/><text x="{:.1}" y="{}" class="marker-label">threshold {marker}</text>"#,
+        r#"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{}" stroke="#c00" stroke-dasharray="4 3" class="marker"/><text x="{:.1}" y="{}" class="marker-label">threshold {marker}</text>"#,
         top + ph,
         px(marker) + 6.0,
         top + ph - 8.0,
