@@ -112,7 +112,7 @@ pub(super) fn hbars(
         let x = left + (m / vmax).clamp(0.0, 1.0) * plot_w;
         let _ = write!(
             s,
-            r#"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" stroke="#c00" stroke-dasharray="4 3" class="marker"/><text x="{x:.1}" y="{}" text-anchor="middle" class="marker-label">{}</text>"#,
+            r#"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" stroke="rgb(204,0,0)" stroke-dasharray="4 3" class="marker"/><text x="{x:.1}" y="{}" text-anchor="middle" class="marker-label">{}</text>"#,
             top - 4.0,
             height - 4.0,
             height - 1.0,
@@ -146,7 +146,7 @@ pub(super) fn columns(
     );
     let _ = write!(
         s,
-        r#"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#999" class="axis"/>"#,
+        r#"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="rgb(153,153,153)" class="axis"/>"#,
         top + plot_h,
         width - 10.0,
         top + plot_h
@@ -217,7 +217,7 @@ pub(super) fn unit_curve(
         let v = k as f64 / 4.0;
         let _ = write!(
             s,
-            r#"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#eee" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{v}</text><text x="{:.1}" y="{}" text-anchor="middle" class="tick">{v}</text>"#,
+            r#"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="rgb(238,238,238)" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{v}</text><text x="{:.1}" y="{}" text-anchor="middle" class="tick">{v}</text>"#,
             left + pw,
             left - 6.0,
             py(v) + 4.0,
@@ -247,7 +247,7 @@ pub(super) fn unit_curve(
     }
     let _ = write!(
         s,
-        r#"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{}" stroke="#c00" stroke-dasharray="4 3" class="marker"/><text x="{:.1}" y="{}" class="marker-label">threshold {marker}</text>"#,
+        r#"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{}" stroke="rgb(204,0,0)" stroke-dasharray="4 3" class="marker"/><text x="{:.1}" y="{}" class="marker-label">threshold {marker}</text>"#,
         top + ph,
         px(marker) + 6.0,
         top + ph - 8.0,
