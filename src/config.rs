@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use sheikh_core::config::{load_yaml, InputConfig, OutputConfig, RuntimeConfig};
 use sheikh_core::LanguageConfig;
 use sheikh_dedup::DedupConfig;
+use sheikh_ondevice::OnDeviceConfig;
 use sheikh_quality::{DecontaminationConfig, QualityConfig};
 use sheikh_syntax::{PairsConfig, SyntaxConfig};
+use sheikh_synth::SynthConfig;
 
 /// Everything `full_pipeline` needs, as read from `configs/pipeline.yaml`. Every section
 /// and field has a documented default, so a file names only what differs.
@@ -16,6 +18,8 @@ use sheikh_syntax::{PairsConfig, SyntaxConfig};
 pub struct PipelineConfig {
     /// Where documents come from.
     pub input: InputConfig,
+    /// Synthetic documents mixed into the input (off by default).
+    pub synth: SynthConfig,
     /// Where kept and rejected documents, statistics and reports go.
     pub output: OutputConfig,
     /// Threads.
@@ -33,12 +37,16 @@ pub struct PipelineConfig {
     /// CodeSearchNet-style code-comment pairs, written to `OUTPUT/pairs/` (on by default
     /// in the pipeline).
     pub pairs: PairsConfig,
+    /// The model and devices the on-device plan (`ondevice.md`) and the context-coverage
+    /// table of the report are computed for.
+    pub ondevice: OnDeviceConfig,
 }
 
 impl Default for PipelineConfig {
     fn default() -> Self {
         PipelineConfig {
             input: InputConfig::default(),
+            synth: SynthConfig::default(),
             output: OutputConfig::default(),
             runtime: RuntimeConfig::default(),
             language: LanguageConfig::default(),
@@ -50,6 +58,7 @@ impl Default for PipelineConfig {
                 enabled: true,
                 ..PairsConfig::default()
             },
+            ondevice: OnDeviceConfig::default(),
         }
     }
 }
@@ -89,6 +98,7 @@ impl PipelineConfig {
         };
         fix(&mut self.input.path);
         fix(&mut self.output.path);
+        self.ondevice = self.ondevice.rebase(base);
         self
     }
 }

@@ -19,5 +19,7 @@ pub use config::{DedupSection, PipelineConfig};
 pub use run::{build_pipeline, run_pipeline, RunSummary, StageReports};
 pub use sheikh_core as core;
 pub use sheikh_dedup as dedup;
+pub use sheikh_ondevice as ondevice;
 pub use sheikh_quality as quality;
 pub use sheikh_syntax as syntax;
+pub use sheikh_synth as synth;

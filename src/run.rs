@@ -153,7 +153,8 @@ pub fn run_pipeline(
         .map_err(|e| config_error("runtime.threads", e))?;
     pool.install(|| {
         let out = &config.output;
-        let reader = config.input.open()?;
+        let reader = sheikh_synth::mix_into(config.input.open()?, &config.synth)
+            .map_err(|e| config_error("synth", e))?;
         let (mut pipeline, reports) = build_pipeline(config)?;
         tracing::info!(stages = ?pipeline.stage_names(), input = %config.input.path.display(), "running pipeline");
         let collector = Arc::new(Mutex::new(ReportCollector::new()));
@@ -206,6 +207,12 @@ pub fn run_pipeline(
             write_text_atomic(out.path.join("report.html"), &report.to_html())?,
         ];
         drop(collector);
+        let ondevice_md = config
+            .ondevice
+            .report(None::<Vec<(u64, u64, u64)>>)
+            .map_err(|e| config_error("ondevice", e))?;
+        let mut report_files = report_files;
+        report_files.push(write_text_atomic(out.path.join("ondevice.md"), &ondevice_md)?);
         Ok(RunSummary {
             stats,
             data_dir: out.data_dir(),

@@ -246,7 +246,8 @@ impl ReportCollector {
             .enumerate()
             .fold(Partial::default, |mut p, (i, d)| {
                 let check = start + (i as u64) < LANGID_CHECK_ALL
-                    || xxhash_rust::xxh3::xxh3_64(d.id.as_bytes()) % LANGID_SAMPLE_RATE == 0;
+                    || xxhash_rust::xxh3::xxh3_64(d.id.as_bytes())
+                        .is_multiple_of(LANGID_SAMPLE_RATE);
                 observe(&mut p, d, ident, check);
                 p
             })
@@ -384,7 +385,7 @@ mod tests {
     #[test]
     fn counts_quality_syntax_language_and_duplicates() {
         let js = "import { a } from './a';\nexport const f = (x) => a(x) + 1;\n";
-        let docs = vec![
+        let docs = [
             doc(
                 js,
                 Language::JavaScript,

@@ -18,9 +18,9 @@ pub(super) fn pct(n: u64, d: u64) -> String {
 
 /// A size bound for humans: 512, 4 Ki, 2 Mi.
 pub(super) fn bound(b: u64) -> String {
-    if b >= 1 << 20 && b % (1 << 20) == 0 {
+    if b >= 1 << 20 && b.is_multiple_of(1 << 20) {
         format!("{} Mi", b >> 20)
-    } else if b >= 1 << 10 && b % (1 << 10) == 0 {
+    } else if b >= 1 << 10 && b.is_multiple_of(1 << 10) {
         format!("{} Ki", b >> 10)
     } else {
         b.to_string()

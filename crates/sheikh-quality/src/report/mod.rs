@@ -15,7 +15,7 @@
 //! let collector = ReportCollector::new();
 //! let stats = PipelineStats::default();
 //! let report = DataReport::build(ReportInputs::new(&stats, &collector));
-//! assert!(report.to_markdown().contains("Language accuracy"));
+//! assert!(report.to_markdown().contains("Language Accuracy"));
 //! assert!(report.to_html().starts_with("<!DOCTYPE html>"));
 //! ```
 
