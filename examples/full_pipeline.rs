@@ -95,6 +95,14 @@ fn main() -> anyhow::Result<()> {
     println!("statistics: {}", summary.stats_json.display());
     println!("            {}", summary.stats_md.display());
     println!("rejected:   {}", config.output.rejected_dir().display());
+    if let Some(t) = &summary.tokens {
+        println!(
+            "tokens:     {} ({} tokens, sequences of {}; training config and token budget beside them)",
+            t.dir.display(),
+            t.stats.as_ref().map_or(0, |s| s.tokens),
+            t.seq_len
+        );
+    }
     for (i, f) in summary.report_files.iter().enumerate() {
         println!(
             "{}{}",

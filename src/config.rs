@@ -10,6 +10,7 @@ use sheikh_ondevice::OnDeviceConfig;
 use sheikh_quality::{DecontaminationConfig, QualityConfig};
 use sheikh_syntax::{PairsConfig, SyntaxConfig};
 use sheikh_synth::SynthConfig;
+use sheikh_tokenize::{TokenizeConfig, TrainingPrepConfig};
 
 /// Everything `full_pipeline` needs, as read from `configs/pipeline.yaml`. Every section
 /// and field has a documented default, so a file names only what differs.
@@ -37,6 +38,12 @@ pub struct PipelineConfig {
     /// CodeSearchNet-style code-comment pairs, written to `OUTPUT/pairs/` (on by default
     /// in the pipeline).
     pub pairs: PairsConfig,
+    /// Tokenization of the written documents into training-ready datasets under
+    /// `OUTPUT/tokens/` (Megatron, flat tokens, Parquet), with FIM and packing.
+    pub tokenize: TokenizeConfig,
+    /// The training configuration and token budget written next to the tokens
+    /// (`OUTPUT/tokens/training.yaml`, `token_budget.md`).
+    pub training: TrainingPrepConfig,
     /// The model and devices the on-device plan (`ondevice.md`) and the context-coverage
     /// table of the report are computed for.
     pub ondevice: OnDeviceConfig,
@@ -58,6 +65,8 @@ impl Default for PipelineConfig {
                 enabled: true,
                 ..PairsConfig::default()
             },
+            tokenize: TokenizeConfig::default(),
+            training: TrainingPrepConfig::default(),
             ondevice: OnDeviceConfig::default(),
         }
     }
@@ -99,6 +108,8 @@ impl PipelineConfig {
         fix(&mut self.input.path);
         fix(&mut self.output.path);
         self.ondevice = self.ondevice.rebase(base);
+        let tokenize = std::mem::take(&mut self.tokenize);
+        self.tokenize = tokenize.rebase(base);
         self
     }
 }

@@ -13,6 +13,7 @@
 //! ```
 
 mod config;
+pub mod report;
 mod run;
 
 pub use config::{DedupSection, PipelineConfig};
@@ -23,3 +24,4 @@ pub use sheikh_ondevice as ondevice;
 pub use sheikh_quality as quality;
 pub use sheikh_syntax as syntax;
 pub use sheikh_synth as synth;
+pub use sheikh_tokenize as tokenize;

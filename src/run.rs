@@ -12,7 +12,10 @@ use sheikh_core::{
     Sinks,
 };
 use sheikh_dedup::{DedupReport, DedupStage};
-use sheikh_quality::report::{DataReport, DedupSummary, ReportCollector, ReportInputs};
+use sheikh_quality::report::{DataReport, ReportCollector, ReportInputs};
+use sheikh_tokenize::{DatasetSummary, DatasetWriter};
+
+use crate::report::{context_coverage_table, dedup_summary, token_summary};
 use sheikh_quality::{Decontaminator, QualityFilter};
 use sheikh_syntax::{PairStage, PairStats, SyntaxFilter};
 
@@ -37,14 +40,24 @@ pub struct RunSummary {
     pub pairs: Option<u64>,
     /// The data-quality report (also written as `report.json`, `report.md`, `report.html`).
     pub report: DataReport,
-    /// `report.json`, `report.md` and `report.html`.
+    /// `report.json`, `report.md`, `report.html` and `ondevice.md`.
     pub report_files: Vec<PathBuf>,
+    /// The training-ready datasets under `OUTPUT/tokens/`, when tokenization ran.
+    pub tokens: Option<DatasetSummary>,
 }
 
-/// Passes kept documents to the real writer and measures them for the report.
+/// Passes kept documents to the real writer, measures them for the report and, when
+/// asked, tokenizes them into training-ready datasets (after the pipeline's last stage,
+/// like the sharded run's separate `tokenize` step).
 struct ObservedWriter {
     inner: Box<dyn DocumentWriter>,
     collector: Arc<Mutex<ReportCollector>>,
+    tokens: Option<DatasetWriter>,
+    token_summary: Arc<Mutex<Option<DatasetSummary>>>,
+}
+
+fn tokenize_error(e: sheikh_tokenize::TokenizeError) -> CoreError {
+    CoreError::Stage(sheikh_core::StageError::wrap("tokenize", e))
 }
 
 impl DocumentWriter for ObservedWriter {
@@ -53,31 +66,20 @@ impl DocumentWriter for ObservedWriter {
             .lock()
             .expect("report collector lock")
             .observe_batch(docs);
+        if let Some(t) = self.tokens.as_mut() {
+            t.write_batch(docs).map_err(tokenize_error)?;
+        }
         self.inner.write_batch(docs)
     }
 
     fn finish(&mut self) -> Result<Vec<PathBuf>, CoreError> {
-        self.inner.finish()
-    }
-}
-
-fn dedup_summary(d: &DedupReport) -> DedupSummary {
-    DedupSummary {
-        documents: d.documents,
-        exact_duplicates: d.exact_duplicates,
-        near_duplicates: d.near_duplicates,
-        duplication_rate: d.duplication_rate,
-        clusters: d.clusters,
-        largest_cluster: d.largest_cluster,
-        cluster_sizes: d.cluster_sizes.clone(),
-        threshold: d.threshold,
-        bands: d.bands,
-        rows: d.rows,
-        s_curve: d
-            .s_curve
-            .iter()
-            .map(|p| (p.similarity, p.probability))
-            .collect(),
+        let mut files = self.inner.finish()?;
+        if let Some(t) = self.tokens.take() {
+            let summary = t.finish().map_err(tokenize_error)?;
+            files.extend(summary.files.iter().cloned());
+            *self.token_summary.lock().expect("token summary lock") = Some(summary);
+        }
+        Ok(files)
     }
 }
 
@@ -158,9 +160,20 @@ pub fn run_pipeline(
         let (mut pipeline, reports) = build_pipeline(config)?;
         tracing::info!(stages = ?pipeline.stage_names(), input = %config.input.path.display(), "running pipeline");
         let collector = Arc::new(Mutex::new(ReportCollector::new()));
+        let token_handle = Arc::new(Mutex::new(None));
+        let tokens = if config.tokenize.enabled {
+            Some(
+                DatasetWriter::new(&config.tokenize, out.path.join("tokens"))
+                    .map_err(|e| config_error("tokenize", e))?,
+            )
+        } else {
+            None
+        };
         let writer = ObservedWriter {
             inner: out.open_writer(),
             collector: collector.clone(),
+            tokens,
+            token_summary: token_handle.clone(),
         };
         let mut sinks = Sinks::new(Box::new(writer)).with_rejected(out.open_rejected_writer());
         if out.write_rejected {
@@ -195,13 +208,26 @@ pub fn run_pipeline(
             md.push_str(&d.to_markdown());
         }
         let stats_md = write_text_atomic(out.path.join("stats.md"), &md)?;
+        let tokens = token_handle.lock().expect("token summary lock").take();
+        let token_stats = tokens.as_ref().and_then(|t| t.stats.clone());
+        if let Some(t) = &tokens {
+            sheikh_tokenize::prepare_training(t, &config.training, out.path.join("tokens"))
+                .map_err(|e| config_error("training", e))?;
+        }
         let collector = collector.lock().expect("report collector lock");
         let mut inputs = ReportInputs::new(&stats, &collector);
         inputs.input = config.input.path.display().to_string();
         inputs.quality_threshold = config.quality.score.threshold;
         inputs.dedup = dedup.as_ref().map(dedup_summary);
+        if let Some(ts) = &token_stats {
+            inputs.tokens = Some(token_summary(ts, &config.tokenize.tokenizer));
+            inputs.tables.push(
+                context_coverage_table(ts, &config.ondevice.contexts)
+                    .map_err(|e| config_error("ondevice", e))?,
+            );
+        }
         let report = DataReport::build(inputs);
-        let report_files = vec![
+        let mut report_files = vec![
             write_json_atomic(out.path.join("report.json"), &report)?,
             write_text_atomic(out.path.join("report.md"), &report.to_markdown())?,
             write_text_atomic(out.path.join("report.html"), &report.to_html())?,
@@ -209,9 +235,12 @@ pub fn run_pipeline(
         drop(collector);
         let ondevice_md = config
             .ondevice
-            .report(None::<Vec<(u64, u64, u64)>>)
+            .report(
+                token_stats
+                    .as_ref()
+                    .map(|t| t.histogram.buckets().collect::<Vec<_>>()),
+            )
             .map_err(|e| config_error("ondevice", e))?;
-        let mut report_files = report_files;
         report_files.push(write_text_atomic(out.path.join("ondevice.md"), &ondevice_md)?);
         Ok(RunSummary {
             stats,
@@ -223,6 +252,7 @@ pub fn run_pipeline(
             pairs,
             report,
             report_files,
+            tokens,
         })
     })
 }

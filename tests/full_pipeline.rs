@@ -22,7 +22,14 @@ fn config(out: &Path, threads: usize) -> PipelineConfig {
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for sub in ["data", "rejected", "pairs"] {
+    for sub in [
+        "data",
+        "rejected",
+        "pairs",
+        "tokens/megatron",
+        "tokens/flat",
+        "tokens/parquet",
+    ] {
         let mut names: Vec<_> = std::fs::read_dir(dir.join(sub))
             .unwrap()
             .map(|e| e.unwrap().path())

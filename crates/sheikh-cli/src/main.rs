@@ -40,8 +40,9 @@ struct Common {
     /// Override runtime.threads (0 = one per core). Does not change any output.
     #[arg(long, global = true)]
     threads: Option<usize>,
-    /// Tokenize config (YAML, sheikh-tokenize's `TokenizeConfig`): adds the tokenize
-    /// step (one dataset per shard under OUTPUT/tokens/).
+    /// Tokenize config (YAML, sheikh-tokenize's `TokenizeConfig`) replacing the pipeline
+    /// config's `tokenize:` section; the tokenize step (one dataset per shard under
+    /// OUTPUT/tokens/) runs when either enables it.
     #[arg(long, global = true)]
     tokenize_config: Option<PathBuf>,
     /// Sleep this many milliseconds before each batch a task reads (tests).

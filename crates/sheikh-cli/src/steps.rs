@@ -20,7 +20,7 @@ use sheikh_core::{
 };
 use sheikh_dedup::staged::{self, RemovalLine};
 use sheikh_dedup::{DedupConfig, DedupReport, ShingleKind};
-use sheikh_quality::report::{DataReport, DedupSummary, ReportCollector, ReportInputs};
+use sheikh_quality::report::{DataReport, ReportCollector, ReportInputs};
 use sheikh_syntax::PairStage;
 use sheikh_tokenize::{DatasetSummary, DatasetWriter, TokenStats, TokenizeConfig};
 
@@ -127,8 +127,11 @@ pub struct Positions {
 impl Run {
     /// A run of `config` in the work directory `work`. Relative input and output paths
     /// are made absolute (from the current directory), so every worker agrees.
+    /// Tokenizes too when the config's `tokenize` section is enabled (as
+    /// `full_pipeline` does).
     pub fn new(config: PipelineConfig, work: impl AsRef<Path>) -> Result<Run> {
-        Run::build(config, None, work)
+        let tokenize = config.tokenize.enabled.then(|| config.tokenize.clone());
+        Run::build(config, tokenize, work)
     }
 
     /// A run that also tokenizes the kept documents (the `tokenize` step, one dataset
@@ -880,8 +883,14 @@ impl Run {
             let mut inputs = ReportInputs::new(&stats, &collector);
             inputs.input = self.config.input.path.display().to_string();
             inputs.quality_threshold = self.config.quality.score.threshold;
-            inputs.dedup = dedup.as_ref().map(dedup_summary);
+            inputs.dedup = dedup.as_ref().map(sheikh::report::dedup_summary);
             inputs.tokens = tokens.as_ref().map(|(t, _)| t.clone());
+            if let Some((_, ts)) = &tokens {
+                inputs.tables.push(
+                    sheikh::report::context_coverage_table(ts, &self.config.ondevice.contexts)
+                        .map_err(|e| CliError::Config(format!("ondevice: {e}")))?,
+                );
+            }
             let report = DataReport::build(inputs);
             write_json_atomic(st.out("report.json"), &report)?;
             write_text(&st.out("report.md"), &report.to_markdown())?;
@@ -949,15 +958,7 @@ impl Run {
             st.out("tokens/datasets.json"),
             &serde_json::json!({"tokenizer": tokenizer, "seq_len": t.seq_len, "tokens": total.tokens, "documents": total.documents, "shards": shards}),
         )?;
-        let summary = sheikh_quality::report::TokenSummary {
-            tokenizer: t.tokenizer.display().to_string(),
-            per_language: total
-                .languages
-                .iter()
-                .map(|(l, v)| (l.name().to_string(), v.tokens))
-                .collect(),
-            length_buckets: total.histogram.buckets().filter(|b| b.1 > 0).collect(),
-        };
+        let summary = sheikh::report::token_summary(&total, &t.tokenizer);
         Ok((summary, total))
     }
 
@@ -1092,26 +1093,6 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
         .map_err(|e| CliError::io(path, e))?;
     f.commit()?;
     Ok(())
-}
-
-fn dedup_summary(d: &DedupReport) -> DedupSummary {
-    DedupSummary {
-        documents: d.documents,
-        exact_duplicates: d.exact_duplicates,
-        near_duplicates: d.near_duplicates,
-        duplication_rate: d.duplication_rate,
-        clusters: d.clusters,
-        largest_cluster: d.largest_cluster,
-        cluster_sizes: d.cluster_sizes.clone(),
-        threshold: d.threshold,
-        bands: d.bands,
-        rows: d.rows,
-        s_curve: d
-            .s_curve
-            .iter()
-            .map(|p| (p.similarity, p.probability))
-            .collect(),
-    }
 }
 
 /// Opens a shard's files as the single-process reader would read them. A source tree

@@ -133,13 +133,20 @@ fn steps_refuse_to_run_out_of_order_or_with_another_config() {
         Run::new(threads, &work).unwrap().filter(1).unwrap().status,
         TaskStatus::Skipped
     );
-    // Without a tokenize config there is no tokenize step.
-    assert!(run
+    // The config's tokenize section (on by default, as in full_pipeline) adds the step.
+    let m = run.manifest().unwrap();
+    assert!(sheikh_cli::tasks_of(&m, Step::Tokenize) > 0);
+    // Without one there is no tokenize step.
+    let mut no_tokens = config(&out);
+    no_tokens.tokenize.enabled = false;
+    let no_tokens = Run::new(no_tokens, dir.path().join("work-no-tokens")).unwrap();
+    no_tokens.plan(4).unwrap();
+    assert!(no_tokens
         .tokenize(0)
         .unwrap_err()
         .to_string()
         .contains("--tokenize-config"));
-    let m = run.manifest().unwrap();
+    let m = no_tokens.manifest().unwrap();
     assert_eq!(sheikh_cli::tasks_of(&m, Step::Tokenize), 0);
     // Synthetic mixing depends on batch boundaries: refused, not silently different.
     let mut synth = config(&out);
