@@ -156,6 +156,16 @@ pub struct DatasetWriter {
     stats: TokenStats,
 }
 
+/// The packed-sequence Parquet output under `dir/parquet/`, as the config names it.
+fn open_parquet(config: &TokenizeConfig, dir: &Path) -> Result<SequenceParquetWriter> {
+    SequenceParquetWriter::new(
+        dir.join("parquet"),
+        &config.outputs.name,
+        config.outputs.rows_per_file,
+        config.outputs.row_group_rows,
+    )
+}
+
 impl DatasetWriter {
     /// Loads the configured tokenizer and opens the outputs under `dir`.
     pub fn new(config: &TokenizeConfig, dir: impl AsRef<Path>) -> Result<Self> {
@@ -204,12 +214,7 @@ impl DatasetWriter {
             None
         };
         let parquet = if config.outputs.parquet {
-            Some(SequenceParquetWriter::new(
-                dir.join("parquet"),
-                name,
-                config.outputs.rows_per_file,
-                config.outputs.row_group_rows,
-            )?)
+            Some(open_parquet(config, &dir)?)
         } else {
             None
         };
@@ -464,12 +469,7 @@ impl SftDatasetWriter {
         let pad = pad_id(&tok, config)?;
         Ok(SftDatasetWriter {
             packer: ExamplePacker::new(config.packing, config.seq_len, pad),
-            parquet: SequenceParquetWriter::new(
-                dir.join("parquet"),
-                &config.outputs.name,
-                config.outputs.rows_per_file,
-                config.outputs.row_group_rows,
-            )?,
+            parquet: open_parquet(config, &dir)?,
             config: config.clone(),
             tok,
             dir,

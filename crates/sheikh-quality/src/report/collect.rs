@@ -121,10 +121,8 @@ impl LanguageObservations {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportCollector {
-    languages: BTreeMap<Language, LanguageObservations>,
-    bytes_hist: Log2Histogram,
-    lines_hist: Log2Histogram,
-    score_bins: [u64; 10],
+    #[serde(flatten)]
+    counts: Counts,
     #[serde(with = "sorted_hashes")]
     hashes: HashSet<u64>,
     exact_duplicates: u64,
@@ -158,25 +156,26 @@ pub const LANGID_CHECK_ALL: u64 = 10_000;
 /// After [`LANGID_CHECK_ALL`] documents, one in this many is re-checked.
 pub const LANGID_SAMPLE_RATE: u64 = 16;
 
-#[derive(Default)]
-struct Partial {
+/// The additive part of the observations (per batch, per thread, per shard).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Counts {
     languages: BTreeMap<Language, LanguageObservations>,
     bytes_hist: Log2Histogram,
     lines_hist: Log2Histogram,
     score_bins: [u64; 10],
 }
 
-impl Partial {
-    fn merge(mut self, o: Partial) -> Partial {
-        for (l, v) in o.languages {
-            self.languages.entry(l).or_default().merge(&v);
+impl Counts {
+    fn merge(&mut self, o: &Counts) {
+        for (l, v) in &o.languages {
+            self.languages.entry(*l).or_default().merge(v);
         }
         self.bytes_hist.merge(&o.bytes_hist);
         self.lines_hist.merge(&o.lines_hist);
         for (a, b) in self.score_bins.iter_mut().zip(o.score_bins) {
             *a += b;
         }
-        self
     }
 }
 
@@ -199,14 +198,7 @@ impl ReportCollector {
     /// any order). Duplicates across the two parts are counted when both still hold
     /// their hashes.
     pub fn merge(&mut self, other: ReportCollector) {
-        for (l, v) in &other.languages {
-            self.languages.entry(*l).or_default().merge(v);
-        }
-        self.bytes_hist.merge(&other.bytes_hist);
-        self.lines_hist.merge(&other.lines_hist);
-        for (a, b) in self.score_bins.iter_mut().zip(other.score_bins) {
-            *a += b;
-        }
+        self.counts.merge(&other.counts);
         self.exact_duplicates += other.exact_duplicates;
         if self.hashes.len() < other.hashes.len() {
             let mine = std::mem::replace(&mut self.hashes, other.hashes);
@@ -241,27 +233,32 @@ impl ReportCollector {
         let ident = &self.identifier;
         let start = self.seen;
         self.seen += docs.len() as u64;
-        let partial = docs
+        // Counts and content hashes in parallel; only the set insertion is sequential
+        // (the number of repeats does not depend on the order).
+        let (counts, hashes) = docs
             .par_iter()
             .enumerate()
-            .fold(Partial::default, |mut p, (i, d)| {
-                let check = start + (i as u64) < LANGID_CHECK_ALL
-                    || xxhash_rust::xxh3::xxh3_64(d.id.as_bytes())
-                        .is_multiple_of(LANGID_SAMPLE_RATE);
-                observe(&mut p, d, ident, check);
-                p
-            })
-            .reduce(Partial::default, Partial::merge);
-        for (l, v) in partial.languages {
-            self.languages.entry(l).or_default().merge(&v);
-        }
-        self.bytes_hist.merge(&partial.bytes_hist);
-        self.lines_hist.merge(&partial.lines_hist);
-        for (a, b) in self.score_bins.iter_mut().zip(partial.score_bins) {
-            *a += b;
-        }
-        for d in docs {
-            let h = xxhash_rust::xxh3::xxh3_64(d.content.as_bytes());
+            .fold(
+                || (Counts::default(), Vec::new()),
+                |(mut c, mut h), (i, d)| {
+                    let check = start + (i as u64) < LANGID_CHECK_ALL
+                        || xxhash_rust::xxh3::xxh3_64(d.id.as_bytes())
+                            .is_multiple_of(LANGID_SAMPLE_RATE);
+                    observe(&mut c, d, ident, check);
+                    h.push(xxhash_rust::xxh3::xxh3_64(d.content.as_bytes()));
+                    (c, h)
+                },
+            )
+            .reduce(
+                || (Counts::default(), Vec::new()),
+                |(mut a, mut ah), (b, bh)| {
+                    a.merge(&b);
+                    ah.extend(bh);
+                    (a, ah)
+                },
+            );
+        self.counts.merge(&counts);
+        for h in hashes {
             if !self.hashes.insert(h) {
                 self.exact_duplicates += 1;
             }
@@ -270,22 +267,22 @@ impl ReportCollector {
 
     /// Per-language observations.
     pub fn languages(&self) -> &BTreeMap<Language, LanguageObservations> {
-        &self.languages
+        &self.counts.languages
     }
 
     /// Histogram of kept document sizes in bytes.
     pub fn bytes_histogram(&self) -> &Log2Histogram {
-        &self.bytes_hist
+        &self.counts.bytes_hist
     }
 
     /// Histogram of kept document sizes in lines.
     pub fn lines_histogram(&self) -> &Log2Histogram {
-        &self.lines_hist
+        &self.counts.lines_hist
     }
 
     /// Quality scores of kept documents in ten bins `[0, 0.1)`, …, `[0.9, 1.0]`.
     pub fn score_bins(&self) -> [u64; 10] {
-        self.score_bins
+        self.counts.score_bins
     }
 
     /// Kept documents whose content equals an earlier kept document's (64-bit xxh3).
@@ -296,14 +293,14 @@ impl ReportCollector {
     /// All observations summed over languages.
     pub fn totals(&self) -> LanguageObservations {
         let mut t = LanguageObservations::default();
-        for v in self.languages.values() {
+        for v in self.counts.languages.values() {
             t.merge(v);
         }
         t
     }
 }
 
-fn observe(p: &mut Partial, d: &Document, ident: &LanguageIdentifier, check_language: bool) {
+fn observe(p: &mut Counts, d: &Document, ident: &LanguageIdentifier, check_language: bool) {
     let lines = d.content.lines().count() as u64;
     p.bytes_hist.add(d.content.len() as u64);
     p.lines_hist.add(lines);
