@@ -52,6 +52,7 @@ pub mod shingle;
 mod spill;
 mod stage;
 pub mod staged;
+mod tokens;
 pub mod unionfind;
 
 pub use config::{DedupConfig, KeepPolicy, ShingleKind, ShortDocuments, Verification, MAX_NGRAM};

@@ -4,6 +4,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{ShingleKind, ShortDocuments, MAX_NGRAM};
+use crate::tokens::TokenScanner;
 
 /// What shingling found in one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,23 +33,7 @@ pub struct Shingler {
     kind: ShingleKind,
     n: usize,
     short: ShortDocuments,
-}
-
-/// `TOKEN_BYTE[b]` is true for the bytes of a token: `[A-Za-z0-9_]`.
-static TOKEN_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'_';
-        b += 1;
-    }
-    t
-};
-
-#[inline(always)]
-fn is_token_byte(b: u8) -> bool {
-    TOKEN_BYTE[b as usize]
+    scanner: TokenScanner,
 }
 
 /// The tokens of `text`: maximal runs of `[A-Za-z0-9_]` (every other character,
@@ -70,6 +55,7 @@ impl Shingler {
             kind,
             n: n.clamp(1, MAX_NGRAM),
             short,
+            scanner: TokenScanner::new(),
         }
     }
 
@@ -118,18 +104,9 @@ impl Shingler {
         token_hashes: &mut Vec<u64>,
     ) -> ShingleOutcome {
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if is_token_byte(bytes[i]) {
-                let start = i;
-                while i < bytes.len() && is_token_byte(bytes[i]) {
-                    i += 1;
-                }
-                token_hashes.push(xxh3_64(&bytes[start..i]));
-            } else {
-                i += 1;
-            }
-        }
+        self.scanner.for_each(bytes, |start, end| {
+            token_hashes.push(xxh3_64(&bytes[start..end]))
+        });
         let outcome = self.short_outcome(token_hashes.len());
         let window = match outcome {
             Some(ShingleOutcome::ShortAsOne) => token_hashes.len(),
