@@ -215,6 +215,20 @@ mod tests {
         assert_eq!(set(&s, "hé").1, ShingleOutcome::ShortAsOne);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn jaccard_matches_a_set_computation(
+            a in proptest::collection::btree_set(0u64..64, 0..40),
+            b in proptest::collection::btree_set(0u64..64, 0..40),
+        ) {
+            let inter = a.intersection(&b).count();
+            let union = a.union(&b).count();
+            let want = if union == 0 { 1.0 } else { inter as f64 / union as f64 };
+            let (a, b): (Vec<u64>, Vec<u64>) = (a.into_iter().collect(), b.into_iter().collect());
+            proptest::prop_assert_eq!(jaccard_sorted(&a, &b), want);
+        }
+    }
+
     #[test]
     fn jaccard_of_sorted_sets() {
         assert_eq!(jaccard_sorted(&[1, 2, 3], &[2, 3, 4]), 0.5);
