@@ -201,7 +201,7 @@ fn sign_portable(m: &MinHasher, shingles: &[u64], out: &mut [u64]) {
 const LAZY_START: u64 = 1 << 62;
 
 /// AVX2 kernel: [`mul_add_mod`] on 4 × 64-bit lanes with the lazy final reduction
-/// described in the module docs; two vectors per block of 8 permutations, minima kept
+/// described in the module docs; 16 permutations (four vectors) per pass, minima kept
 /// in registers across a chunk of shingles whose hashes are reduced and split once.
 /// `shingles` must not be empty. Returns false, with `out` unspecified, when a value
 /// needed the full reduction; the caller then uses the portable kernel.
@@ -239,13 +239,55 @@ unsafe fn sign_avx2(m: &MinHasher, shingles: &[u64], out: &mut [u64]) -> bool {
         _mm256_add_epi64(_mm256_and_si256(s, p), _mm256_srli_epi64::<61>(s))
     }
 
+    /// One pass over a chunk of shingles for `V` vectors (`V / 2` blocks of 8
+    /// permutations starting at block `first`): minima and flags stay in registers.
+    #[inline(always)]
+    unsafe fn pass<const V: usize>(
+        m: &MinHasher,
+        first: usize,
+        h0s: &[u64],
+        h1s: &[u64],
+        mins: *mut u64,
+        flag: &mut __m256i,
+    ) {
+        // SAFETY: the caller passes `mins` pointing at `4·V` values of the output and
+        // blocks `first..first + V / 2` that exist; parameter blocks are arrays of 8
+        // u64 read as two unaligned 256-bit vectors.
+        unsafe {
+            let ld = |x: &[[u64; LANES]], v: usize| {
+                _mm256_loadu_si256(x[first + v / 2].as_ptr().add(4 * (v % 2)) as *const __m256i)
+            };
+            let a0: [__m256i; V] = std::array::from_fn(|v| ld(&m.a0, v));
+            let a1: [__m256i; V] = std::array::from_fn(|v| ld(&m.a1, v));
+            let a1x2: [__m256i; V] = std::array::from_fn(|v| ld(&m.a1x2, v));
+            let b1: [__m256i; V] = std::array::from_fn(|v| ld(&m.b1, v));
+            let mut mn: [__m256d; V] =
+                std::array::from_fn(|v| _mm256_loadu_pd(mins.add(4 * v) as *const f64));
+            let mut fl: [__m256i; 2] = [*flag, _mm256_setzero_si256()];
+            for (&x0, &x1) in h0s.iter().zip(h1s) {
+                let x0 = _mm256_set1_epi64x(x0 as i64);
+                let x1 = _mm256_set1_epi64x(x1 as i64);
+                for v in 0..V {
+                    let r = lazy(a0[v], a1[v], a1x2[v], b1[v], x0, x1);
+                    fl[v % 2] = _mm256_or_si256(fl[v % 2], r);
+                    // Values below 2^62 order as their bit patterns read as doubles.
+                    mn[v] = _mm256_min_pd(mn[v], _mm256_castsi256_pd(r));
+                }
+            }
+            *flag = _mm256_or_si256(fl[0], fl[1]);
+            for (v, x) in mn.iter().enumerate() {
+                _mm256_storeu_pd(mins.add(4 * v) as *mut f64, *x);
+            }
+        }
+    }
+
     out.fill(LAZY_START);
     const CHUNK: usize = 256;
     let mut h0s = [0u64; CHUNK];
     let mut h1s = [0u64; CHUNK];
-    // SAFETY (whole block): AVX2 is available (the caller's contract); each parameter
-    // block is an array of 8 u64, read as two unaligned 256-bit vectors; every
-    // 8-value chunk of `out` is read and written the same way.
+    let blocks = out.len() / LANES;
+    // SAFETY (whole block): AVX2 is available (the caller's contract); `out` holds
+    // `blocks · 8` values and the parameter vectors `blocks` blocks.
     unsafe {
         let mut flag = _mm256_setzero_si256();
         for chunk in shingles.chunks(CHUNK) {
@@ -255,33 +297,14 @@ unsafe fn sign_avx2(m: &MinHasher, shingles: &[u64], out: &mut [u64]) -> bool {
                 h1s[i] = h >> 31;
             }
             let (h0s, h1s) = (&h0s[..chunk.len()], &h1s[..chunk.len()]);
-            for (blk, mins_out) in out.chunks_exact_mut(LANES).enumerate() {
-                let ld = |x: &[u64; LANES], half: usize| {
-                    _mm256_loadu_si256(x.as_ptr().add(4 * half) as *const __m256i)
-                };
-                let (a00, a01) = (ld(&m.a0[blk], 0), ld(&m.a0[blk], 1));
-                let (a10, a11) = (ld(&m.a1[blk], 0), ld(&m.a1[blk], 1));
-                let (c0, c1) = (ld(&m.a1x2[blk], 0), ld(&m.a1x2[blk], 1));
-                let (b0, b1) = (ld(&m.b1[blk], 0), ld(&m.b1[blk], 1));
-                let out0 = mins_out.as_mut_ptr() as *mut f64;
-                let out1 = mins_out.as_mut_ptr().add(4) as *mut f64;
-                let mut m0 = _mm256_loadu_pd(out0);
-                let mut m1 = _mm256_loadu_pd(out1);
-                let (mut f0, mut f1) = (flag, _mm256_setzero_si256());
-                for (&x0, &x1) in h0s.iter().zip(h1s) {
-                    let x0 = _mm256_set1_epi64x(x0 as i64);
-                    let x1 = _mm256_set1_epi64x(x1 as i64);
-                    let r0 = lazy(a00, a10, c0, b0, x0, x1);
-                    let r1 = lazy(a01, a11, c1, b1, x0, x1);
-                    f0 = _mm256_or_si256(f0, r0);
-                    f1 = _mm256_or_si256(f1, r1);
-                    // Values below 2^62 order as their bit patterns read as doubles.
-                    m0 = _mm256_min_pd(m0, _mm256_castsi256_pd(r0));
-                    m1 = _mm256_min_pd(m1, _mm256_castsi256_pd(r1));
-                }
-                flag = _mm256_or_si256(f0, f1);
-                _mm256_storeu_pd(out0, m0);
-                _mm256_storeu_pd(out1, m1);
+            // 16 permutations per pass (4 vectors), then an odd block of 8 if any.
+            let mut blk = 0;
+            while blk + 2 <= blocks {
+                pass::<4>(m, blk, h0s, h1s, out.as_mut_ptr().add(blk * LANES), &mut flag);
+                blk += 2;
+            }
+            if blk < blocks {
+                pass::<2>(m, blk, h0s, h1s, out.as_mut_ptr().add(blk * LANES), &mut flag);
             }
         }
         let mut lanes = [0u64; 4];
@@ -330,31 +353,37 @@ mod tests {
 
     #[test]
     fn fast_product_matches_u128_reference() {
-        let m = MinHasher::new(64, 7);
-        let mut state = 99u64;
-        let mut hs: Vec<u64> = (0..500).map(|_| splitmix64(&mut state)).collect();
-        hs.extend([
-            0,
-            1,
-            u64::MAX,
-            MERSENNE_PRIME,
-            MERSENNE_PRIME - 1,
-            MERSENNE_PRIME + 1,
-            1 << 63,
-        ]);
-        let sig = m.signature(&hs);
-        for (i, &s) in sig.iter().enumerate() {
-            let (a, b) = m.permutation(i);
-            let want = hs
-                .iter()
-                .map(|&h| mul_add_mod_u128(a, h % MERSENNE_PRIME, b))
-                .min()
-                .unwrap();
-            assert_eq!(s, want, "perm {i}");
+        // 64 permutations: 16-permutation passes only; 72 and 100: an odd block of 8
+        // and a partly used block.
+        for num_perm in [64, 72, 100] {
+            let m = MinHasher::new(num_perm, 7);
+            let mut state = 99u64;
+            let mut hs: Vec<u64> = (0..500).map(|_| splitmix64(&mut state)).collect();
+            hs.extend([
+                0,
+                1,
+                u64::MAX,
+                MERSENNE_PRIME,
+                MERSENNE_PRIME - 1,
+                MERSENNE_PRIME + 1,
+                1 << 63,
+            ]);
+            let sig = m.signature(&hs);
+            assert_eq!(sig.len(), num_perm);
+            for (i, &s) in sig.iter().enumerate() {
+                let (a, b) = m.permutation(i);
+                let want = hs
+                    .iter()
+                    .map(|&h| mul_add_mod_u128(a, h % MERSENNE_PRIME, b))
+                    .min()
+                    .unwrap();
+                assert_eq!(s, want, "{num_perm} permutations: perm {i}");
+            }
+            let mut portable = vec![EMPTY; num_perm.div_ceil(LANES) * LANES];
+            sign_portable(&m, &hs, &mut portable);
+            portable.truncate(num_perm);
+            assert_eq!(portable, sig);
         }
-        let mut portable = vec![EMPTY; 64];
-        sign_portable(&m, &hs, &mut portable);
-        assert_eq!(portable, sig);
     }
 
     fn pow_mod(mut x: u64, mut e: u64) -> u64 {
