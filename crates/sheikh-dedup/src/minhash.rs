@@ -300,11 +300,25 @@ unsafe fn sign_avx2(m: &MinHasher, shingles: &[u64], out: &mut [u64]) -> bool {
             // 16 permutations per pass (4 vectors), then an odd block of 8 if any.
             let mut blk = 0;
             while blk + 2 <= blocks {
-                pass::<4>(m, blk, h0s, h1s, out.as_mut_ptr().add(blk * LANES), &mut flag);
+                pass::<4>(
+                    m,
+                    blk,
+                    h0s,
+                    h1s,
+                    out.as_mut_ptr().add(blk * LANES),
+                    &mut flag,
+                );
                 blk += 2;
             }
             if blk < blocks {
-                pass::<2>(m, blk, h0s, h1s, out.as_mut_ptr().add(blk * LANES), &mut flag);
+                pass::<2>(
+                    m,
+                    blk,
+                    h0s,
+                    h1s,
+                    out.as_mut_ptr().add(blk * LANES),
+                    &mut flag,
+                );
             }
         }
         let mut lanes = [0u64; 4];

@@ -1,6 +1,6 @@
 //! Shingling: a document's text to the sorted, distinct 64-bit xxh3 hashes of its
 //! word (or character) n-grams. A word n-gram's hash is the xxh3_64 of its tokens'
-//! 64-bit keys (see `token_key`); a character n-gram's, the xxh3_64 of its UTF-8 bytes.
+//! xxh3_64 hashes (8·n bytes); a character n-gram's, the xxh3_64 of its UTF-8 bytes.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -105,8 +105,9 @@ impl Shingler {
         token_hashes: &mut Vec<u64>,
     ) -> ShingleOutcome {
         let bytes = text.as_bytes();
-        self.scanner
-            .for_each(bytes, |start, end| token_hashes.push(token_key(bytes, start, end)));
+        self.scanner.for_each(bytes, |start, end| {
+            token_hashes.push(xxh3_64(&bytes[start..end]))
+        });
         let outcome = self.short_outcome(token_hashes.len());
         let window = match outcome {
             Some(ShingleOutcome::ShortAsOne) => token_hashes.len(),
@@ -141,32 +142,6 @@ impl Shingler {
             out.push(xxh3_64(&bytes[s..e]));
         }
         outcome.unwrap_or(ShingleOutcome::Shingled)
-    }
-}
-
-/// The 64-bit key of the token `bytes[start..end]`: a token of at most 8 bytes is
-/// its own key (its bytes, little-endian, zero-padded: tokens contain no zero byte,
-/// so distinct short tokens get distinct keys), a longer one its xxh3_64. A word
-/// shingle's hash is the xxh3_64 of its `n` keys (`8·n` bytes). Most code tokens are
-/// short, so this skips a hash call per token.
-#[inline(always)]
-fn token_key(bytes: &[u8], start: usize, end: usize) -> u64 {
-    let len = end - start;
-    if len > 8 {
-        return xxh3_64(&bytes[start..end]);
-    }
-    let word = match bytes.get(start..start + 8) {
-        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
-        None => {
-            let mut w = [0u8; 8];
-            w[..len].copy_from_slice(&bytes[start..end]);
-            u64::from_le_bytes(w)
-        }
-    };
-    if len == 8 {
-        word
-    } else {
-        word & ((1u64 << (8 * len)) - 1)
     }
 }
 
@@ -216,17 +191,6 @@ mod tests {
         assert_eq!(set(&s, "x y x y x y").0.len(), 2);
         // Token order matters.
         assert_ne!(set(&s, "a b").0, set(&s, "b a").0);
-    }
-
-    #[test]
-    fn token_keys_are_the_bytes_of_short_tokens() {
-        let text = b"ab abcdefgh abcdefghi";
-        assert_eq!(token_key(text, 0, 2), u64::from_le_bytes(*b"ab\0\0\0\0\0\0"));
-        assert_eq!(token_key(text, 3, 11), u64::from_le_bytes(*b"abcdefgh"));
-        assert_eq!(token_key(text, 12, 21), xxh3_64(b"abcdefghi"));
-        // At the end of the text (fewer than 8 bytes left) the same key.
-        assert_eq!(token_key(b"x ab", 2, 4), token_key(text, 0, 2));
-        assert_ne!(token_key(b"a", 0, 1), token_key(b"aa", 0, 2));
     }
 
     #[test]
