@@ -47,17 +47,6 @@ pub fn context_coverage_table(
     contexts: &[u64],
 ) -> Result<ExtraTable, sheikh_ondevice::OnDeviceError> {
     let cov = ContextCoverage::from_buckets(stats.histogram.buckets(), contexts.iter().copied())?;
-    let pct = |lo: u64, hi: u64, tot: u64| {
-        let (a, b) = (
-            100.0 * lo as f64 / tot.max(1) as f64,
-            100.0 * hi as f64 / tot.max(1) as f64,
-        );
-        if lo == hi {
-            format!("{a:.2}%")
-        } else {
-            format!("{a:.2}–{b:.2}%")
-        }
-    };
     let smallest = cov
         .smallest_context(0.95, 0.99)
         .map(|c| format!(" The smallest listed context keeping ≥ 95% of documents whole and ≥ 99% of tokens is {}.", ctx_label(c)))
@@ -73,16 +62,7 @@ pub fn context_coverage_table(
             "samples that fit whole".into(),
             "tokens kept when truncated".into(),
         ],
-        rows: cov
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    ctx_label(r.context),
-                    pct(r.docs_fit_min, r.docs_fit_max, cov.total_docs),
-                    pct(r.tokens_kept_min, r.tokens_kept_max, cov.total_tokens),
-                ]
-            })
+        rows: cov.cells().into_iter().map(Vec::from)
             .collect(),
     })
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sheikh::core::config::InputFormat;
-use sheikh_core::io::AtomicFile;
+use sheikh_core::io::{list_files, source_walk, AtomicFile, JSONL_SUFFIXES, PARQUET_SUFFIXES};
 
 use crate::error::{CliError, Result};
 
@@ -141,55 +141,35 @@ pub fn list_input(input: &Path, kind: InputKind) -> Result<(PathBuf, Vec<InputFi
             }],
         ));
     }
-    let walk = match kind {
-        // The same walk as sheikh_core::io::DirectoryReader.
-        InputKind::Directory => ignore::WalkBuilder::new(input)
-            .hidden(false)
-            .git_ignore(true)
-            .git_exclude(false)
-            .git_global(false)
-            .require_git(false)
-            .ignore(true)
-            .parents(false)
-            .follow_links(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(|e| e.file_name() != ".git")
-            .build(),
-        // The same listing as the JSONL and Parquet readers on a directory.
-        InputKind::Jsonl | InputKind::Parquet => ignore::WalkBuilder::new(input)
-            .standard_filters(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build(),
-    };
-    let suffixes: &[&str] = match kind {
-        InputKind::Directory => &[],
-        InputKind::Jsonl => &[".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst", ".json.gz"],
-        InputKind::Parquet => &[".parquet"],
-    };
-    let mut files = Vec::new();
-    for entry in walk {
-        let entry = entry.map_err(|e| CliError::Plan(format!("{}: {e}", input.display())))?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+    // The same files, in the same order, as the single-process readers.
+    let paths: Vec<PathBuf> = match kind {
+        InputKind::Directory => {
+            let mut paths = Vec::new();
+            for entry in source_walk(input, true) {
+                let entry =
+                    entry.map_err(|e| CliError::Plan(format!("{}: {e}", input.display())))?;
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    paths.push(entry.into_path());
+                }
+            }
+            paths
         }
-        let name = entry.file_name().to_string_lossy();
-        if kind != InputKind::Directory
-            && (name.starts_with('.') || !suffixes.iter().any(|s| name.ends_with(s)))
-        {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
+        InputKind::Jsonl => list_files(input, JSONL_SUFFIXES)?,
+        InputKind::Parquet => list_files(input, PARQUET_SUFFIXES)?,
+    };
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let rel = path.strip_prefix(input).unwrap_or(&path);
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         let Some(parts) = parts else {
             return Err(CliError::Plan(format!(
                 "{}: not a UTF-8 path; rename it or read the corpus from JSONL/Parquet",
-                entry.path().display()
+                path.display()
             )));
         };
-        let bytes = entry
-            .metadata()
+        let bytes = std::fs::metadata(&path)
             .map(|m| m.len())
-            .map_err(|e| CliError::Plan(format!("{}: {e}", entry.path().display())))?;
+            .map_err(|e| CliError::Plan(format!("{}: {e}", path.display())))?;
         files.push(InputFile {
             path: parts.join("/"),
             bytes,

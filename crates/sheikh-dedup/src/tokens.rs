@@ -10,6 +10,8 @@
 //! not bytes. Both paths give exactly the tokens of [`crate::shingle::tokens`]
 //! (tested, including non-ASCII text: every byte ≥ 0x80 separates).
 
+use crate::minhash::detect_avx2;
+
 /// `TOKEN_BYTE[b]` is 1 for the bytes of a token, `[A-Za-z0-9_]`, else 0.
 static TOKEN_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -100,17 +102,6 @@ fn mask_portable(block: &[u8]) -> u64 {
     block.iter().enumerate().fold(0u64, |m, (i, &b)| {
         m | ((TOKEN_BYTE[b as usize] as u64) << i)
     })
-}
-
-fn detect_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
 }
 
 /// The token mask of exactly 64 bytes with AVX2.

@@ -113,8 +113,10 @@ impl ContextCoverage {
             .map(|r| r.context)
     }
 
-    /// A Markdown table (ranges where the context falls inside a bucket).
-    pub fn to_markdown(&self) -> String {
+    /// One row of cells per context: its label (`32K`), the share of documents that fit
+    /// whole and the share of tokens kept when truncated, as percentages (`a–b %` where
+    /// the context falls inside a histogram bucket).
+    pub fn cells(&self) -> Vec<[String; 3]> {
         let pct = |lo: u64, hi: u64, tot: u64| {
             let (a, b) = (
                 100.0 * lo as f64 / tot.max(1) as f64,
@@ -126,17 +128,26 @@ impl ContextCoverage {
                 format!("{a:.2}–{b:.2} %")
             }
         };
+        self.rows
+            .iter()
+            .map(|r| {
+                [
+                    ctx_label(r.context),
+                    pct(r.docs_fit_min, r.docs_fit_max, self.total_docs),
+                    pct(r.tokens_kept_min, r.tokens_kept_max, self.total_tokens),
+                ]
+            })
+            .collect()
+    }
+
+    /// A Markdown table of [`cells`](Self::cells).
+    pub fn to_markdown(&self) -> String {
         let mut s = format!(
             "{} documents, {} tokens.\n\n| context | documents that fit whole | tokens kept when truncated |\n|---:|---:|---:|\n",
             self.total_docs, self.total_tokens
         );
-        for r in &self.rows {
-            s.push_str(&format!(
-                "| {} | {} | {} |\n",
-                ctx_label(r.context),
-                pct(r.docs_fit_min, r.docs_fit_max, self.total_docs),
-                pct(r.tokens_kept_min, r.tokens_kept_max, self.total_tokens)
-            ));
+        for [ctx, docs, tokens] in self.cells() {
+            s.push_str(&format!("| {ctx} | {docs} | {tokens} |\n"));
         }
         s
     }

@@ -144,19 +144,7 @@ fn pretraining(args: &Args, config: &TokenizeConfig) -> anyhow::Result<()> {
     if let Some(path) = &args.dump_json {
         // Recomputed independently of the writer: samples straight from SampleBuilder.
         let tok = CodeTokenizer::from_file(&config.tokenizer)?;
-        let eos = config
-            .eos_token
-            .as_deref()
-            .map(|t| tok.require(t))
-            .transpose()?;
-        let b = SampleBuilder::new(
-            &tok,
-            config.fim,
-            config.repo_level.enabled,
-            eos,
-            config.seed,
-            config.max_doc_tokens,
-        )?;
+        let b = SampleBuilder::from_config(&tok, &config)?;
         let mut samples: Vec<Vec<u32>> = Vec::new();
         let mut grouper = config
             .repo_level

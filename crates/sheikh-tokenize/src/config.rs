@@ -8,7 +8,7 @@ use crate::error::{Result, TokenizeError};
 use crate::fim::FimConfig;
 use crate::pack::PackingMode;
 use crate::sample::RepoLevelConfig;
-use crate::tokenizer::EOS_TOKEN;
+use crate::tokenizer::{CodeTokenizer, EOS_TOKEN};
 
 /// Which files a dataset writer produces (all by default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +110,15 @@ impl Default for TokenizeConfig {
 }
 
 impl TokenizeConfig {
+    /// The id of `eos_token` in `tok` (`None` when no EOS is configured); an error when
+    /// the tokenizer lacks it.
+    pub fn eos_id(&self, tok: &CodeTokenizer) -> Result<Option<u32>> {
+        self.eos_token
+            .as_deref()
+            .map(|t| tok.require(t))
+            .transpose()
+    }
+
     /// Checks values that serde cannot.
     pub fn validate(&self) -> Result<()> {
         self.fim.validate()?;

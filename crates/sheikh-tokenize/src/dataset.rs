@@ -181,21 +181,10 @@ impl DatasetWriter {
     ) -> Result<Self> {
         config.validate()?;
         let dir = dir.as_ref().to_path_buf();
-        let eos = config
-            .eos_token
-            .as_deref()
-            .map(|t| tok.require(t))
-            .transpose()?;
+        let eos = config.eos_id(&tok)?;
         let pad = pad_id(&tok, config)?;
         // Checks the markers FIM / repo-level need before any file is created.
-        SampleBuilder::new(
-            &tok,
-            config.fim,
-            config.repo_level.enabled,
-            eos,
-            config.seed,
-            config.max_doc_tokens,
-        )?;
+        SampleBuilder::from_config(&tok, config)?;
         let name = &config.outputs.name;
         let vocab = tok.vocab_size();
         let megatron = if config.outputs.megatron {
@@ -248,14 +237,7 @@ impl DatasetWriter {
     }
 
     fn builder(&self) -> Result<SampleBuilder<'_>> {
-        SampleBuilder::new(
-            &self.tok,
-            self.config.fim,
-            self.config.repo_level.enabled,
-            self.eos,
-            self.config.seed,
-            self.config.max_doc_tokens,
-        )
+        SampleBuilder::from_config(&self.tok, &self.config)
     }
 
     /// Encodes one batch (in parallel) and writes its samples.

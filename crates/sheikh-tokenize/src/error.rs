@@ -24,31 +24,8 @@ pub enum TokenizeError {
     /// An invalid configuration value.
     #[error("config: {0}")]
     Config(String),
-    /// An I/O error on a path.
-    #[error("{path}: {source}")]
-    Io {
-        /// The path involved.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A Parquet error on a path.
-    #[error("{path}: parquet: {source}")]
-    Parquet {
-        /// The path involved.
-        path: PathBuf,
-        /// The Parquet error.
-        #[source]
-        source: parquet::errors::ParquetError,
-    },
-    /// An Arrow error while building record batches.
-    #[error("arrow: {0}")]
-    Arrow(#[from] arrow_schema::ArrowError),
-    /// A JSON error.
-    #[error("json: {0}")]
-    Json(#[from] serde_json::Error),
-    /// An error from the shared I/O layer (atomic files, readers).
+    /// An error of the shared I/O layer: I/O and Parquet errors with their path, Arrow
+    /// and JSON errors (`sheikh_core::CoreError`'s variants).
     #[error(transparent)]
     Core(#[from] sheikh_core::CoreError),
     /// A writer was used after `finish`.
@@ -57,12 +34,17 @@ pub enum TokenizeError {
 }
 
 impl TokenizeError {
-    /// Wraps an I/O error with its path.
+    /// Wraps an I/O error with its path (as `CoreError::Io`).
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        TokenizeError::Io {
+        TokenizeError::Core(sheikh_core::CoreError::io(path, source))
+    }
+
+    /// Wraps a Parquet error with its path (as `CoreError::Parquet`).
+    pub(crate) fn parquet(path: impl Into<PathBuf>, source: parquet::errors::ParquetError) -> Self {
+        TokenizeError::Core(sheikh_core::CoreError::Parquet {
             path: path.into(),
             source,
-        }
+        })
     }
 
     pub(crate) fn tokenizer(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
@@ -70,6 +52,18 @@ impl TokenizeError {
             path: path.into(),
             message: e.to_string(),
         }
+    }
+}
+
+impl From<arrow_schema::ArrowError> for TokenizeError {
+    fn from(e: arrow_schema::ArrowError) -> Self {
+        TokenizeError::Core(e.into())
+    }
+}
+
+impl From<serde_json::Error> for TokenizeError {
+    fn from(e: serde_json::Error) -> Self {
+        TokenizeError::Core(e.into())
     }
 }
 

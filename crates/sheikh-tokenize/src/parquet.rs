@@ -102,7 +102,7 @@ impl SequenceParquetWriter {
                 .build();
             let file = AtomicFile::create(&path)?;
             let w = ArrowWriter::try_new(file, self.schema.clone(), Some(props))
-                .map_err(|e| TokenizeError::Parquet { path, source: e })?;
+                .map_err(|e| TokenizeError::parquet(path, e))?;
             self.writer = Some(w);
         }
         let batch = rows_to_batch(&self.schema, &self.pending)?;
@@ -112,7 +112,7 @@ impl SequenceParquetWriter {
         let path = w.inner().final_path().to_path_buf();
         w.write(&batch)
             .and_then(|_| w.flush())
-            .map_err(|e| TokenizeError::Parquet { path, source: e })?;
+            .map_err(|e| TokenizeError::parquet(path, e))?;
         self.rows_in_file += n;
         if self.rows_in_file >= self.rows_per_file {
             self.close_file()?;
@@ -125,7 +125,7 @@ impl SequenceParquetWriter {
             let path = w.inner().final_path().to_path_buf();
             let file = w
                 .into_inner()
-                .map_err(|e| TokenizeError::Parquet { path, source: e })?;
+                .map_err(|e| TokenizeError::parquet(path, e))?;
             self.files.push(file.commit()?);
         }
         self.rows_in_file = 0;
@@ -190,10 +190,7 @@ pub fn read_sequences(path: impl AsRef<Path>) -> Result<Vec<SequenceRecord>> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let path = path.as_ref();
     let f = std::fs::File::open(path).map_err(|e| TokenizeError::io(path, e))?;
-    let perr = |e| TokenizeError::Parquet {
-        path: path.to_path_buf(),
-        source: e,
-    };
+    let perr = |e| TokenizeError::parquet(path, e);
     let reader = ParquetRecordBatchReaderBuilder::try_new(f)
         .map_err(perr)?
         .build()

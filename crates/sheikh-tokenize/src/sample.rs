@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sheikh_core::{Document, Language};
 
+use crate::config::TokenizeConfig;
 use crate::error::{Result, TokenizeError};
 use crate::fim::{draw_mode, encode_fim, FimConfig, FimMode, FimSplit, FimTokens};
 use crate::rng::ItemRng;
@@ -84,6 +85,19 @@ pub struct SampleBuilder<'t> {
 }
 
 impl<'t> SampleBuilder<'t> {
+    /// The builder a [`TokenizeConfig`] describes (its FIM, repo-level, EOS, seed and
+    /// `max_doc_tokens` settings).
+    pub fn from_config(tok: &'t CodeTokenizer, config: &TokenizeConfig) -> Result<Self> {
+        Self::new(
+            tok,
+            config.fim,
+            config.repo_level.enabled,
+            config.eos_id(tok)?,
+            config.seed,
+            config.max_doc_tokens,
+        )
+    }
+
     /// A builder; fails when FIM is on (`rate > 0`) or `repo_level` is on but the
     /// tokenizer lacks their markers.
     pub fn new(

@@ -55,18 +55,7 @@ impl DirectoryReaderBuilder {
                 message: "does not exist".into(),
             });
         }
-        let walk = ignore::WalkBuilder::new(&self.root)
-            .hidden(!self.hidden)
-            .git_ignore(true)
-            .git_exclude(false)
-            .git_global(false)
-            .require_git(false)
-            .ignore(true)
-            .parents(false)
-            .follow_links(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
+        let walk = source_walk(&self.root, self.hidden);
         Ok(DirectoryReader {
             identifier: self.options.identifier(),
             root: self.root,
@@ -237,4 +226,23 @@ impl Iterator for DirectoryReader {
         let results: Vec<_> = pending.into_par_iter().map(|p| self.read_one(p)).collect();
         Some(Ok(ReadBatch::from_results(results, rejected)))
     }
+}
+
+/// The walk of a source tree that [`DirectoryReader`] reads, in its order: sorted by
+/// file name, `.gitignore`/`.ignore` files honoured without needing git, no parent or
+/// global ignore files, symlinks not followed, `.git/` skipped, hidden files included
+/// when `hidden` is true. Planners that split the same tree into shards use it too.
+pub fn source_walk(root: &Path, hidden: bool) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
+        .hidden(!hidden)
+        .git_ignore(true)
+        .git_exclude(false)
+        .git_global(false)
+        .require_git(false)
+        .ignore(true)
+        .parents(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
 }

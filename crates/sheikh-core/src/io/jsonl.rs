@@ -13,9 +13,17 @@ use crate::io::writer::{Record, ShardFormat};
 use crate::io::{AtomicFile, ReadBatch, ReadOptions, RejectedInput};
 use crate::provenance::{Reason, Rejection};
 
+/// File-name endings of JSON Lines inputs ([`JsonlReader`] reads these in a directory).
+pub const JSONL_SUFFIXES: &[&str] = &[".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst", ".json.gz"];
+
+/// File-name endings of Parquet inputs.
+pub const PARQUET_SUFFIXES: &[&str] = &[".parquet"];
+
 /// Lists the input files of a JSONL or Parquet input: the file itself, or the files of a
-/// directory (recursively) whose names end in one of `suffixes`, sorted.
-pub(crate) fn list_files(path: &Path, suffixes: &[&str]) -> Result<Vec<PathBuf>> {
+/// directory (recursively, hidden files skipped) whose names end in one of `suffixes`,
+/// in the order the readers read them. Used by the readers and by planners that split
+/// the same input into shards.
+pub fn list_files(path: &Path, suffixes: &[&str]) -> Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(path).map_err(|e| CoreError::io(path, e))?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
@@ -130,10 +138,7 @@ pub struct JsonlReader {
 impl JsonlReader {
     /// Opens `path` (a file or a directory) with the given field names and options.
     pub fn open(path: impl AsRef<Path>, fields: FieldNames, options: ReadOptions) -> Result<Self> {
-        let files = list_files(
-            path.as_ref(),
-            &[".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst", ".json.gz"],
-        )?;
+        let files = list_files(path.as_ref(), JSONL_SUFFIXES)?;
         Ok(JsonlReader {
             files: files.into_iter(),
             current: None,

@@ -16,8 +16,8 @@ mod writer;
 
 pub use atomic::AtomicFile;
 pub use decode::{decode_content, looks_binary};
-pub use dir::{DirectoryReader, DirectoryReaderBuilder};
-pub use jsonl::{JsonlFormat, JsonlReader};
+pub use dir::{source_walk, DirectoryReader, DirectoryReaderBuilder};
+pub use jsonl::{list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES};
 pub use parquet::{document_schema, documents_to_record_batch, ParquetFormat, ParquetReader};
 pub use paths::{PathFlags, VendoredPolicy};
 pub use record::FieldNames;

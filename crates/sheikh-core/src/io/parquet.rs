@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::document::Document;
 use crate::error::{CoreError, Result};
-use crate::io::jsonl::list_files;
+use crate::io::jsonl::{list_files, PARQUET_SUFFIXES};
 use crate::io::record::{FieldNames, Part, RawContent, RecordCtx, RecordParts};
 use crate::io::writer::ShardFormat;
 use crate::io::{AtomicFile, ReadBatch, ReadOptions, RejectedInput};
@@ -142,7 +142,7 @@ pub struct ParquetReader {
 impl ParquetReader {
     /// Opens `path` (a file or a directory of `*.parquet`).
     pub fn open(path: impl AsRef<Path>, fields: FieldNames, options: ReadOptions) -> Result<Self> {
-        let files = list_files(path.as_ref(), &[".parquet"])?;
+        let files = list_files(path.as_ref(), PARQUET_SUFFIXES)?;
         Ok(ParquetReader {
             files: files.into_iter(),
             current: None,
