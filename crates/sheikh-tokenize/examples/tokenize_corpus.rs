@@ -144,7 +144,7 @@ fn pretraining(args: &Args, config: &TokenizeConfig) -> anyhow::Result<()> {
     if let Some(path) = &args.dump_json {
         // Recomputed independently of the writer: samples straight from SampleBuilder.
         let tok = CodeTokenizer::from_file(&config.tokenizer)?;
-        let b = SampleBuilder::from_config(&tok, &config)?;
+        let b = SampleBuilder::from_config(&tok, config)?;
         let mut samples: Vec<Vec<u32>> = Vec::new();
         let mut grouper = config
             .repo_level
