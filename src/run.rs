@@ -175,7 +175,11 @@ pub fn run_pipeline(
             tokens,
             token_summary: token_handle.clone(),
         };
-        let mut sinks = Sinks::new(Box::new(writer)).with_rejected(out.open_rejected_writer());
+        let mut sinks = Sinks::new(Box::new(writer))
+            .with_rejected(out.open_rejected_writer())
+            .with_rejected_policy(
+                out.rejected_policy(sheikh_quality::Redactor::shared(&config.quality.redaction)),
+            );
         if out.write_rejected {
             sinks = sinks.with_rejected_inputs(out.rejected_dir().join("inputs.jsonl"))?;
         }

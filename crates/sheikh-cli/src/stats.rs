@@ -30,6 +30,8 @@ pub fn merge_pipeline_stats(into: &mut PipelineStats, other: &PipelineStats) -> 
     }
     into.written.merge(&other.written);
     into.write_seconds += other.write_seconds;
+    into.rejected_without_content
+        .merge(&other.rejected_without_content);
     into.output_files.extend(other.output_files.iter().cloned());
     into.wall_seconds += other.wall_seconds;
     Ok(())
@@ -53,6 +55,11 @@ pub fn join_halves(filter: &PipelineStats, dedup: &PipelineStats) -> Result<Pipe
         stages,
         written: dedup.written,
         write_seconds: dedup.write_seconds,
+        rejected_without_content: {
+            let mut t = filter.rejected_without_content;
+            t.merge(&dedup.rejected_without_content);
+            t
+        },
         output_files: dedup.output_files.clone(),
         wall_seconds: filter.wall_seconds + dedup.wall_seconds,
     })
@@ -100,6 +107,7 @@ mod tests {
                 bytes: 10 * kept,
             },
             write_seconds: 0.5,
+            rejected_without_content: Tally::default(),
             output_files: files.iter().map(|s| s.to_string()).collect(),
             wall_seconds: 1.0,
         }

@@ -21,6 +21,7 @@ use sheikh_core::{
 use sheikh_dedup::staged::{self, RemovalLine};
 use sheikh_dedup::{DedupConfig, DedupReport, ShingleKind};
 use sheikh_quality::report::{DataReport, ReportCollector, ReportInputs};
+use sheikh_quality::Redactor;
 use sheikh_syntax::PairStage;
 use sheikh_tokenize::{DatasetSummary, DatasetWriter, TokenStats, TokenizeConfig};
 
@@ -476,8 +477,10 @@ impl Run {
                 shard_bytes: u64::MAX,
             };
             let writer = ShardedWriter::new(&data_dir, ParquetFormat::default(), opts);
-            let mut sinks = Sinks::new(Box::new(writer));
             let out = &self.config.output;
+            let mut sinks = Sinks::new(Box::new(writer)).with_rejected_policy(
+                out.rejected_policy(Redactor::shared(&self.config.quality.redaction)),
+            );
             if out.write_rejected {
                 sinks = sinks
                     .with_rejected(Some(rejected_writer(
@@ -658,7 +661,9 @@ impl Run {
                 inner,
                 collector: collector.clone(),
             };
-            let mut sinks = Sinks::new(Box::new(writer));
+            let mut sinks = Sinks::new(Box::new(writer)).with_rejected_policy(
+                out.rejected_policy(Redactor::shared(&self.config.quality.redaction)),
+            );
             if out.write_rejected {
                 sinks = sinks.with_rejected(Some(rejected_writer(
                     st,

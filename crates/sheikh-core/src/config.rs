@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
+use crate::pipeline::{RejectedPolicy, DEFAULT_REJECTED_MAX_BYTES};
+use crate::redact::{RejectedContent, SharedRedactor};
 use crate::io::{
     BoxReader, DirectoryReader, DocumentWriter, FieldNames, JsonlFormat, JsonlReader,
     ParquetFormat, ParquetReader, ReadOptions, ShardedWriter, WriterOptions,
@@ -148,6 +150,12 @@ pub struct OutputConfig {
     pub shards: WriterOptions,
     /// Also write dropped documents, with their provenance, to `rejected/` as JSONL (default `true`).
     pub write_rejected: bool,
+    /// What `rejected/` holds of each dropped document: `none` (id, path, reason, content
+    /// hash), `redacted` (default: every text field redacted) or `full` (verbatim).
+    pub rejected_content: RejectedContent,
+    /// Content bytes written to `rejected/` at most (default 1 GiB); later dropped
+    /// documents are written without content and counted in `rejected_without_content`.
+    pub rejected_max_bytes: u64,
 }
 
 impl Default for OutputConfig {
@@ -157,6 +165,8 @@ impl Default for OutputConfig {
             format: OutputFormat::Parquet,
             shards: WriterOptions::default(),
             write_rejected: true,
+            rejected_content: RejectedContent::Redacted,
+            rejected_max_bytes: DEFAULT_REJECTED_MAX_BYTES,
         }
     }
 }
@@ -185,6 +195,15 @@ impl OutputConfig {
                 JsonlFormat,
                 self.shards.clone(),
             )),
+        }
+    }
+
+    /// The rejected-sink policy this section describes, with the redactor it uses.
+    pub fn rejected_policy(&self, redactor: Option<SharedRedactor>) -> RejectedPolicy {
+        RejectedPolicy {
+            content: self.rejected_content,
+            redactor,
+            max_bytes: self.rejected_max_bytes,
         }
     }
 

@@ -37,6 +37,7 @@ mod language;
 mod language_stage;
 mod pipeline;
 mod provenance;
+mod redact;
 mod stage;
 mod stats;
 
@@ -45,7 +46,12 @@ pub use error::{CoreError, Result};
 pub use langid::{Detection, LanguageIdentifier};
 pub use language::{Language, UnknownLanguage};
 pub use language_stage::{LanguageConfig, LanguageFilter};
-pub use pipeline::{write_json_atomic, Pipeline, Progress, Sinks};
+pub use pipeline::{
+    write_json_atomic, Pipeline, Progress, RejectedPolicy, Sinks, DEFAULT_REJECTED_MAX_BYTES,
+};
 pub use provenance::{Action, Provenance, ProvenanceEvent, Reason, Rejection};
+pub use redact::{
+    redact_document, redact_json, strip_content, Redact, RejectedContent, SharedRedactor,
+};
 pub use stage::{Emit, Filter, FilterStage, Outcome, Stage, StageError};
 pub use stats::{PipelineStats, StageStats, Tally};

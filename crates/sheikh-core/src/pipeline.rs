@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::document::Document;
 use crate::error::{CoreError, Result};
 use crate::io::{AtomicFile, DocumentWriter, ReadBatch, RejectedInput};
+use crate::redact::{redact_document, strip_content, RejectedContent, SharedRedactor};
 use crate::stage::{Outcome, Stage, StageError};
 use crate::stats::{PipelineStats, StageStats};
 
@@ -18,6 +19,86 @@ pub struct Sinks {
     pub rejected: Option<Box<dyn DocumentWriter>>,
     /// Inputs that never became documents (one JSON object per line), if wanted.
     pub rejected_inputs: Option<AtomicFile>,
+    /// What the rejected sinks may hold (default: redacted content, without a redactor
+    /// that means no content at all).
+    pub rejected_policy: RejectedPolicy,
+    /// Content bytes written to the rejected sink so far.
+    rejected_bytes: u64,
+    /// Dropped documents written without content so far.
+    rejected_omitted: crate::stats::Tally,
+}
+
+/// What goes to the rejected sinks: the content mode, the redactor that mode uses, and a
+/// cap on the content bytes written there.
+#[derive(Clone)]
+pub struct RejectedPolicy {
+    /// Full, redacted or no content (default redacted).
+    pub content: RejectedContent,
+    /// The redactor applied under [`RejectedContent::Redacted`] and to path names, sources
+    /// and details in every mode but `full`.
+    pub redactor: Option<SharedRedactor>,
+    /// Content bytes written to `rejected/` at most; later dropped documents are written
+    /// without content (default 1 GiB).
+    pub max_bytes: u64,
+}
+
+impl Default for RejectedPolicy {
+    fn default() -> Self {
+        RejectedPolicy {
+            content: RejectedContent::Redacted,
+            redactor: None,
+            max_bytes: DEFAULT_REJECTED_MAX_BYTES,
+        }
+    }
+}
+
+/// The default cap on content bytes written to `rejected/` (1 GiB).
+pub const DEFAULT_REJECTED_MAX_BYTES: u64 = 1 << 30;
+
+impl RejectedPolicy {
+    /// Prepares one dropped document for the rejected sink; returns the content bytes it
+    /// will carry there, or `None` when its content is omitted.
+    fn apply(&self, doc: &mut Document, written_so_far: u64) -> Option<u64> {
+        let redactor = self.redactor.as_deref();
+        let with_content = match self.content {
+            RejectedContent::Full => true,
+            RejectedContent::Redacted => redactor.is_some(),
+            RejectedContent::None => false,
+        };
+        let fits = written_so_far.saturating_add(doc.content.len() as u64) <= self.max_bytes;
+        if with_content && fits {
+            if let (RejectedContent::Redacted, Some(r)) = (self.content, redactor) {
+                redact_document(r, doc);
+            }
+            Some(doc.content.len() as u64)
+        } else {
+            strip_content(
+                doc,
+                if self.content == RejectedContent::Full {
+                    None
+                } else {
+                    redactor
+                },
+            );
+            None
+        }
+    }
+
+    /// Redacts the free text of a rejected-input log line (unless the mode is `full`).
+    fn apply_input(&self, r: &RejectedInput) -> RejectedInput {
+        let mut r = r.clone();
+        if self.content != RejectedContent::Full {
+            if let Some(red) = self.redactor.as_deref() {
+                if let Some(t) = red.redact_text(&r.source) {
+                    r.source = t;
+                }
+                if let Some(t) = red.redact_text(&r.rejection.detail) {
+                    r.rejection.detail = t;
+                }
+            }
+        }
+        r
+    }
 }
 
 impl Sinks {
@@ -27,7 +108,16 @@ impl Sinks {
             output,
             rejected: None,
             rejected_inputs: None,
+            rejected_policy: RejectedPolicy::default(),
+            rejected_bytes: 0,
+            rejected_omitted: Default::default(),
         }
+    }
+
+    /// Sets what the rejected sinks may hold.
+    pub fn with_rejected_policy(mut self, policy: RejectedPolicy) -> Self {
+        self.rejected_policy = policy;
+        self
     }
 
     /// Also write dropped documents here.
@@ -176,6 +266,7 @@ impl Pipeline {
             res?;
             stats.stages[i].wall_seconds += t.elapsed().as_secs_f64();
         }
+        stats.rejected_without_content = sinks.rejected_omitted;
         let mut files = sinks.output.finish()?;
         stats.output_files = files.iter().map(|p| p.display().to_string()).collect();
         if let Some(mut w) = sinks.rejected {
@@ -215,7 +306,7 @@ impl Pipeline {
                 .or_default()
                 .add(r.bytes as usize);
             if let Some(log) = sinks.rejected_inputs.as_mut() {
-                write_rejected_input(log, r)?;
+                write_rejected_input(log, &sinks.rejected_policy.apply_input(r))?;
             }
         }
         Ok(())
@@ -273,6 +364,13 @@ fn account(
     }
     if let Some(w) = sinks.rejected.as_mut() {
         if !dropped.is_empty() {
+            for d in &mut dropped {
+                let bytes = d.content.len();
+                match sinks.rejected_policy.apply(d, sinks.rejected_bytes) {
+                    Some(n) => sinks.rejected_bytes += n,
+                    None => sinks.rejected_omitted.add(bytes),
+                }
+            }
             w.write_batch(&dropped)?;
         }
     }

@@ -86,6 +86,11 @@ pub struct PipelineStats {
     pub written: Tally,
     /// Wall time spent writing kept documents, in seconds.
     pub write_seconds: f64,
+    /// Dropped documents written to `rejected/` without their content: all of them under
+    /// `output.rejected_content: none` (or `redacted` without a redactor), and those past
+    /// `output.rejected_max_bytes`. Bytes are the omitted content bytes.
+    #[serde(default)]
+    pub rejected_without_content: Tally,
     /// Output files written.
     pub output_files: Vec<String>,
     /// Total wall time in seconds.

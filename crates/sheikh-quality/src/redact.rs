@@ -129,7 +129,20 @@ enum Kind {
     Password,
 }
 
+impl sheikh_core::Redact for Redactor {
+    fn redact_text(&self, text: &str) -> Option<String> {
+        self.redact(text).0
+    }
+}
+
 impl Redactor {
+    /// The redactor core applies to what it writes to `rejected/` (and to fields other
+    /// than content): `None` when redaction is switched off.
+    pub fn shared(cfg: &RedactionConfig) -> Option<sheikh_core::SharedRedactor> {
+        cfg.enabled
+            .then(|| std::sync::Arc::new(Redactor::new(cfg)) as sheikh_core::SharedRedactor)
+    }
+
     /// A redactor with the given settings.
     pub fn new(cfg: &RedactionConfig) -> Self {
         let re = Regex::new(PATTERN).expect("static redaction pattern compiles");
