@@ -16,6 +16,7 @@ use crate::io::{
     BoxReader, DirectoryReader, DocumentWriter, FieldNames, JsonlFormat, JsonlReader,
     ParquetFormat, ParquetReader, ReadOptions, ShardedWriter, WriterOptions,
 };
+use crate::io::{has_suffix, JSONL_SUFFIXES, PARQUET_SUFFIXES};
 
 /// Reads a YAML file into any config type (unknown keys are errors when the type says so).
 pub fn load_yaml<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
@@ -79,7 +80,10 @@ impl Default for InputConfig {
 }
 
 impl InputConfig {
-    /// The format `auto` resolves to for this path.
+    /// The format `auto` resolves to for this path: a directory is a source tree, a file
+    /// is JSONL or Parquet by its suffix (ignoring case, [`JSONL_SUFFIXES`] /
+    /// [`PARQUET_SUFFIXES`]) and a source tree of one file otherwise. A pipe or other
+    /// non-regular file without such a suffix is an error asking for the format.
     pub fn resolved_format(&self) -> Result<InputFormat> {
         if self.format != InputFormat::Auto {
             return Ok(self.format);
@@ -89,20 +93,32 @@ impl InputConfig {
             return Ok(InputFormat::Directory);
         }
         let name = self.path.to_string_lossy();
-        if name.ends_with(".parquet") {
+        if has_suffix(&name, PARQUET_SUFFIXES) {
             Ok(InputFormat::Parquet)
-        } else if [".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst", ".json.gz"]
-            .iter()
-            .any(|s| name.ends_with(s))
-        {
+        } else if has_suffix(&name, JSONL_SUFFIXES) {
             Ok(InputFormat::Jsonl)
+        } else if !meta.is_file() {
+            Err(CoreError::Input {
+                path: self.path.clone(),
+                message: "is not a regular file (a pipe or process substitution?) and its \
+                          name does not tell the format: give the format (--format jsonl, \
+                          input.format: jsonl); JSONL streams may be gzip or zstd"
+                    .into(),
+            })
         } else {
             Ok(InputFormat::Directory)
         }
     }
 
+    /// Checks values that serde cannot (see [`ReadOptions::validate`]); [`open`](Self::open)
+    /// and the readers call it too.
+    pub fn validate(&self) -> Result<()> {
+        self.read.validate()
+    }
+
     /// Opens the reader this section describes.
     pub fn open(&self) -> Result<BoxReader> {
+        self.validate()?;
         Ok(match self.resolved_format()? {
             InputFormat::Directory | InputFormat::Auto => {
                 let mut b = DirectoryReader::builder(&self.path)

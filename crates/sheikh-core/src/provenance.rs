@@ -28,6 +28,9 @@ pub enum Reason {
     MalformedRecord,
     /// A Parquet/JSONL file that is truncated or corrupt past this point.
     CorruptFile,
+    /// A directory entry that is not a regular file: a symlink (when links are not
+    /// followed), a FIFO, a socket or a device file.
+    NotRegularFile,
     /// Vendored or build-output path (`node_modules/`, `dist/`, `*.min.js`) when dropping those is asked.
     VendoredPath,
     // --- language ---
@@ -81,6 +84,7 @@ impl Reason {
             Reason::Unreadable => "unreadable",
             Reason::MalformedRecord => "malformed_record",
             Reason::CorruptFile => "corrupt_file",
+            Reason::NotRegularFile => "not_regular_file",
             Reason::VendoredPath => "vendored_path",
             Reason::LanguageNotSelected => "language_not_selected",
             Reason::LowLanguageConfidence => "low_language_confidence",
@@ -228,6 +232,7 @@ mod tests {
     fn reason_codes_match_serde() {
         for r in [
             Reason::InvalidUtf8,
+            Reason::NotRegularFile,
             Reason::NearDuplicate,
             Reason::LowLanguageConfidence,
             Reason::Other,

@@ -47,15 +47,23 @@ impl DirectoryReaderBuilder {
         self
     }
 
-    /// Starts the walk. Fails if the root does not exist.
+    /// Follow symbolic links (overrides `options.follow_symlinks`; default `false`).
+    pub fn follow_symlinks(mut self, yes: bool) -> Self {
+        self.options.follow_symlinks = yes;
+        self
+    }
+
+    /// Starts the walk. Fails if the root does not exist or the options are invalid
+    /// (see [`ReadOptions::validate`]).
     pub fn build(self) -> Result<DirectoryReader> {
+        self.options.validate()?;
         if !self.root.exists() {
             return Err(CoreError::Input {
                 path: self.root,
                 message: "does not exist".into(),
             });
         }
-        let walk = source_walk(&self.root, self.hidden);
+        let walk = source_walk_with(&self.root, self.hidden, self.options.follow_symlinks);
         Ok(DirectoryReader {
             identifier: self.options.identifier(),
             root: self.root,
@@ -72,9 +80,12 @@ impl DirectoryReaderBuilder {
 /// A streaming reader over a source tree.
 ///
 /// Walks in file-name order (so the output order is deterministic), respects
-/// `.gitignore` and `.ignore` files (with or without a git repository), never follows
-/// links, and reads each batch's files in parallel. Binary, non-UTF-8, empty, too large
-/// and unreadable files become counted rejections.
+/// `.gitignore` and `.ignore` files (with or without a git repository), follows
+/// symbolic links only when asked (`follow_symlinks`, with loop detection), and reads
+/// each batch's files in parallel. Binary, non-UTF-8, empty, too large and unreadable
+/// files become counted rejections, and so does every entry that is not a regular file
+/// or a directory (symlinks when not followed, FIFOs, sockets, devices:
+/// `not_regular_file`), so every entry of the tree is accounted for.
 ///
 /// ```no_run
 /// use sheikh_core::io::DirectoryReader;
@@ -147,8 +158,21 @@ impl DirectoryReader {
                 size,
             ));
         }
-        let bytes = fs::read(&p.path)
+        let bytes = read_at_most(&p.path, self.options.max_doc_bytes)
             .map_err(|e| reject(Rejection::new(Reason::Unreadable, e.to_string()), size))?;
+        if bytes.len() > self.options.max_doc_bytes {
+            // The file grew after its size was taken.
+            return Err(reject(
+                Rejection::new(
+                    Reason::TooLarge,
+                    format!(
+                        "more than max_doc_bytes {} bytes",
+                        self.options.max_doc_bytes
+                    ),
+                ),
+                bytes.len() as u64,
+            ));
+        }
         let (repo, path) = match (&self.repo_name, self.repo_from_top_dir) {
             (_, true) => match p.rel.split_once('/') {
                 Some((repo, rest)) => (Some(repo.to_string()), rest.to_string()),
@@ -181,12 +205,27 @@ impl Iterator for DirectoryReader {
             };
             match entry {
                 Err(e) => rejected.push(RejectedInput {
-                    source: self.root.display().to_string(),
+                    source: error_path(&e).unwrap_or(&self.root).display().to_string(),
                     bytes: 0,
                     rejection: Rejection::new(Reason::Unreadable, e.to_string()),
                 }),
                 Ok(entry) => {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    let Some(ft) = entry.file_type() else {
+                        // Only stdin has no file type; the walk never yields it.
+                        continue;
+                    };
+                    if ft.is_dir() {
+                        continue;
+                    }
+                    if !ft.is_file() {
+                        rejected.push(RejectedInput {
+                            source: entry.path().display().to_string(),
+                            bytes: 0,
+                            rejection: Rejection::new(
+                                Reason::NotRegularFile,
+                                describe_file_type(ft),
+                            ),
+                        });
                         continue;
                     }
                     let path = entry.into_path();
@@ -228,11 +267,64 @@ impl Iterator for DirectoryReader {
     }
 }
 
+/// Reads a file, but no more than `limit + 1` bytes (so a file that grew past the limit
+/// is noticed without reading all of it).
+fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The path a walk error is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// What kind of non-regular file this is, for a `not_regular_file` rejection.
+fn describe_file_type(ft: fs::FileType) -> &'static str {
+    if ft.is_symlink() {
+        return "symbolic link (not followed; set input.read.follow_symlinks to follow links)";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "FIFO (named pipe)";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+        if ft.is_block_device() {
+            return "block device";
+        }
+        if ft.is_char_device() {
+            return "character device";
+        }
+    }
+    "not a regular file"
+}
+
 /// The walk of a source tree that [`DirectoryReader`] reads, in its order: sorted by
 /// file name, `.gitignore`/`.ignore` files honoured without needing git, no parent or
 /// global ignore files, symlinks not followed, `.git/` skipped, hidden files included
 /// when `hidden` is true. Planners that split the same tree into shards use it too.
 pub fn source_walk(root: &Path, hidden: bool) -> ignore::Walk {
+    source_walk_with(root, hidden, false)
+}
+
+/// [`source_walk`], following symbolic links when `follow_links` is true (the walk then
+/// reports link loops as errors instead of looping).
+pub fn source_walk_with(root: &Path, hidden: bool, follow_links: bool) -> ignore::Walk {
     ignore::WalkBuilder::new(root)
         .hidden(!hidden)
         .git_ignore(true)
@@ -241,7 +333,7 @@ pub fn source_walk(root: &Path, hidden: bool) -> ignore::Walk {
         .require_git(false)
         .ignore(true)
         .parents(false)
-        .follow_links(false)
+        .follow_links(follow_links)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|e| e.file_name() != ".git")
         .build()

@@ -13,19 +13,46 @@ use crate::io::writer::{Record, ShardFormat};
 use crate::io::{AtomicFile, ReadBatch, ReadOptions, RejectedInput};
 use crate::provenance::{Reason, Rejection};
 
-/// File-name endings of JSON Lines inputs ([`JsonlReader`] reads these in a directory).
-pub const JSONL_SUFFIXES: &[&str] = &[".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst", ".json.gz"];
+/// File-name endings of JSON Lines inputs ([`JsonlReader`] reads these in a directory),
+/// lower case; names are matched ignoring case (see [`has_suffix`]).
+pub const JSONL_SUFFIXES: &[&str] = &[
+    ".jsonl",
+    ".ndjson",
+    ".jsonl.gz",
+    ".ndjson.gz",
+    ".json.gz",
+    ".jsonl.zst",
+    ".ndjson.zst",
+    ".json.zst",
+];
 
-/// File-name endings of Parquet inputs.
+/// File-name endings of Parquet inputs, lower case; matched ignoring case.
 pub const PARQUET_SUFFIXES: &[&str] = &[".parquet"];
 
-/// Lists the input files of a JSONL or Parquet input: the file itself, or the files of a
-/// directory (recursively, hidden files skipped) whose names end in one of `suffixes`,
-/// in the order the readers read them. Used by the readers and by planners that split
-/// the same input into shards.
+/// True when the file name `name` ends in one of `suffixes`, ignoring ASCII case
+/// (`DATA.JSONL`, `x.Parquet` match `.jsonl`, `.parquet`).
+///
+/// ```
+/// use sheikh_core::io::{has_suffix, JSONL_SUFFIXES, PARQUET_SUFFIXES};
+/// assert!(has_suffix("DATA.JSONL.GZ", JSONL_SUFFIXES));
+/// assert!(has_suffix("part-0.Parquet", PARQUET_SUFFIXES));
+/// assert!(!has_suffix("notes.json", JSONL_SUFFIXES));
+/// ```
+pub fn has_suffix(name: &str, suffixes: &[&str]) -> bool {
+    let bytes = name.as_bytes();
+    suffixes.iter().any(|s| {
+        bytes.len() >= s.len() && bytes[bytes.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+    })
+}
+
+/// Lists the input files of a JSONL or Parquet input: the path itself when it is not a
+/// directory (a regular file, or a FIFO / `/dev/fd/N` read as a stream), or the
+/// regular files of a directory (recursively, hidden files skipped) whose names end in
+/// one of `suffixes` ignoring case, in the order the readers read them. Used by the
+/// readers and by planners that split the same input into shards.
 pub fn list_files(path: &Path, suffixes: &[&str]) -> Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(path).map_err(|e| CoreError::io(path, e))?;
-    if meta.is_file() {
+    if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
@@ -41,7 +68,7 @@ pub fn list_files(path: &Path, suffixes: &[&str]) -> Result<Vec<PathBuf>> {
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_some_and(|t| t.is_file())
             && !name.starts_with('.')
-            && suffixes.iter().any(|s| name.ends_with(s))
+            && has_suffix(&name, suffixes)
         {
             files.push(entry.into_path());
         }
@@ -58,10 +85,12 @@ enum Line {
 
 /// Reads one `\n`-terminated line into `buf` (without the newline), keeping at most
 /// `limit` bytes; a longer line is consumed to its end and reported as `TooLong`.
+/// Adds the bytes consumed to `offset`.
 fn read_line_limited(
     r: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
+    offset: &mut u64,
 ) -> std::io::Result<Line> {
     buf.clear();
     let mut total = 0usize;
@@ -90,6 +119,7 @@ fn read_line_limited(
         }
         let consumed = found.map_or(part.len(), |i| i + 1);
         r.consume(consumed);
+        *offset += consumed as u64;
         if found.is_some() {
             return Ok(if total > limit {
                 Line::TooLong(total)
@@ -104,30 +134,66 @@ fn memchr(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
 }
 
-/// Opens a file, decompressing `.gz` and `.zst` by their suffix.
-fn open_decoded(path: &Path) -> Result<Box<dyn BufRead + Send>> {
-    let file = File::open(path).map_err(|e| CoreError::io(path, e))?;
-    let name = path.to_string_lossy();
-    let inner: Box<dyn Read + Send> = if name.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else if name.ends_with(".zst") {
-        Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| CoreError::io(path, e))?)
+/// Wraps a byte stream in a decompressor chosen by its magic bytes (gzip `1f 8b`, zstd
+/// `28 b5 2f fd`; anything else is read as it is), so a compressed stream without a
+/// telling name (a pipe, `/dev/fd/N`) is read as well as `x.jsonl.gz`.
+fn open_decoded(mut input: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufRead + Send>> {
+    // Peek at up to four bytes; a pipe may hand them over one read at a time.
+    let mut head = Vec::with_capacity(4);
+    while head.len() < 4 {
+        let mut b = [0u8; 4];
+        let want = 4 - head.len();
+        match input.read(&mut b[..want]) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&b[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let zstd = head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
+    let stream = std::io::Cursor::new(head).chain(input);
+    let inner: Box<dyn Read + Send> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(stream))
+    } else if zstd {
+        Box::new(zstd::stream::read::Decoder::new(stream)?)
     } else {
-        Box::new(file)
+        Box::new(stream)
     };
     Ok(Box::new(BufReader::with_capacity(1 << 20, inner)))
 }
 
-/// A streaming JSONL reader over one file or a directory of `*.jsonl`, `*.ndjson`,
-/// `*.jsonl.gz`, `*.jsonl.zst` files.
+/// One JSONL input: a file (or FIFO) by path, or a stream handed over by the caller.
+enum Source {
+    Path(PathBuf),
+    Stream(String, Box<dyn Read + Send>),
+}
+
+/// The input being read.
+struct Current {
+    /// The name used in rejection sources.
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    /// Lines read so far.
+    line_no: u64,
+    /// Decompressed bytes consumed so far.
+    offset: u64,
+}
+
+/// A streaming JSONL reader over one file, a FIFO or other stream, or a directory of
+/// `*.jsonl`, `*.ndjson`, `*.jsonl.gz`, `*.jsonl.zst` … files (suffixes matched ignoring
+/// case). gzip and zstd are recognised by their magic bytes, so `--input <(zcat x.gz)`
+/// and an unnamed compressed stream both work.
 ///
 /// Each line is one object; field names are mapped with [`FieldNames`]. A line that is
 /// not a JSON object, has no content, or is longer than the limit becomes a
-/// `malformed_record` / `too_large` rejection naming `file:line`; a file that ends in
-/// the middle of a compressed stream is a `corrupt_file` rejection; reading goes on.
+/// `malformed_record` / `too_large` rejection naming `file:line`; a stream that breaks
+/// off (a truncated or corrupt `.gz`/`.zst`, an I/O error) is one `corrupt_file`
+/// rejection whose detail says that an unknown number of records after byte N (of the
+/// decompressed stream) are lost; reading goes on with the next file.
 pub struct JsonlReader {
-    files: std::vec::IntoIter<PathBuf>,
-    current: Option<(PathBuf, Box<dyn BufRead + Send>, u64)>,
+    sources: std::collections::VecDeque<Source>,
+    current: Option<Current>,
     ctx: RecordCtx,
     batch_size: usize,
     batch_bytes: usize,
@@ -136,11 +202,52 @@ pub struct JsonlReader {
 }
 
 impl JsonlReader {
-    /// Opens `path` (a file or a directory) with the given field names and options.
+    /// Opens `path` (a file, a FIFO such as `/dev/fd/63`, or a directory) with the given
+    /// field names and options. Fails when the options are invalid
+    /// ([`ReadOptions::validate`]) or the path cannot be listed.
     pub fn open(path: impl AsRef<Path>, fields: FieldNames, options: ReadOptions) -> Result<Self> {
+        options.validate()?;
         let files = list_files(path.as_ref(), JSONL_SUFFIXES)?;
-        Ok(JsonlReader {
-            files: files.into_iter(),
+        Ok(Self::with_sources(
+            files.into_iter().map(Source::Path).collect(),
+            fields,
+            options,
+        ))
+    }
+
+    /// Reads JSON Lines from any byte stream (plain, gzip or zstd, told apart by magic
+    /// bytes), e.g. standard input or an in-memory buffer. `name` stands for the stream
+    /// in rejection sources (`name:line`). Fails only when the options are invalid.
+    ///
+    /// ```
+    /// use sheikh_core::io::{FieldNames, JsonlReader, ReadOptions};
+    /// let data: &[u8] = b"{\"content\":\"let a = 1;\",\"language\":\"JavaScript\"}\nnot json\n";
+    /// let reader = JsonlReader::from_reader("mem", data, FieldNames::default(), ReadOptions::default()).unwrap();
+    /// let batches: Vec<_> = reader.collect::<Result<_, _>>().unwrap();
+    /// assert_eq!(batches[0].documents.len(), 1);
+    /// assert_eq!(batches[0].rejected[0].source, "mem:2");
+    /// ```
+    pub fn from_reader(
+        name: impl Into<String>,
+        reader: impl Read + Send + 'static,
+        fields: FieldNames,
+        options: ReadOptions,
+    ) -> Result<Self> {
+        options.validate()?;
+        Ok(Self::with_sources(
+            [Source::Stream(name.into(), Box::new(reader))].into(),
+            fields,
+            options,
+        ))
+    }
+
+    fn with_sources(
+        sources: std::collections::VecDeque<Source>,
+        fields: FieldNames,
+        options: ReadOptions,
+    ) -> Self {
+        JsonlReader {
+            sources,
             current: None,
             batch_size: options.batch_size.max(1),
             batch_bytes: options.batch_bytes,
@@ -151,7 +258,7 @@ impl JsonlReader {
                 .saturating_add(1 << 20),
             ctx: RecordCtx::new(fields, options),
             buf: Vec::new(),
-        })
+        }
     }
 }
 
@@ -231,25 +338,51 @@ impl Iterator for JsonlReader {
         let mut bytes = 0usize;
         while lines.len() < self.batch_size && bytes < self.batch_bytes {
             if self.current.is_none() {
-                let Some(path) = self.files.next() else {
+                let Some(source) = self.sources.pop_front() else {
                     break;
                 };
-                match open_decoded(&path) {
-                    Ok(r) => self.current = Some((path, r, 0)),
-                    Err(e) => {
+                let (name, opened) = match source {
+                    Source::Path(path) => {
+                        let name = path.display().to_string();
+                        let opened = File::open(&path)
+                            .and_then(|f| open_decoded(Box::new(f)))
+                            .map_err(|e| CoreError::io(&path, e).to_string());
+                        (name, opened)
+                    }
+                    Source::Stream(name, stream) => {
+                        let opened = open_decoded(stream).map_err(|e| format!("{name}: {e}"));
+                        (name, opened)
+                    }
+                };
+                match opened {
+                    Ok(reader) => {
+                        self.current = Some(Current {
+                            name,
+                            reader,
+                            line_no: 0,
+                            offset: 0,
+                        })
+                    }
+                    Err(message) => {
                         rejected.push(RejectedInput {
-                            source: path.display().to_string(),
+                            source: name,
                             bytes: 0,
-                            rejection: Rejection::new(Reason::Unreadable, e.to_string()),
+                            rejection: Rejection::new(Reason::Unreadable, message),
                         });
                         continue;
                     }
                 }
             }
-            let (path, reader, line_no) = self.current.as_mut().expect("set above");
-            *line_no += 1;
-            let source = format!("{}:{}", path.display(), line_no);
-            match read_line_limited(reader.as_mut(), &mut self.buf, self.line_limit) {
+            let cur = self.current.as_mut().expect("set above");
+            cur.line_no += 1;
+            let source = format!("{}:{}", cur.name, cur.line_no);
+            let line_start = cur.offset;
+            match read_line_limited(
+                cur.reader.as_mut(),
+                &mut self.buf,
+                self.line_limit,
+                &mut cur.offset,
+            ) {
                 Ok(Line::Eof) => self.current = None,
                 Ok(Line::TooLong(n)) => rejected.push(RejectedInput {
                     source,
@@ -269,13 +402,17 @@ impl Iterator for JsonlReader {
                         bytes: 0,
                         rejection: Rejection::new(
                             Reason::CorruptFile,
-                            format!("stopped reading this file: {e}"),
+                            format!(
+                                "stopped reading at this line: {e}; an unknown number of \
+                                 records after byte {line_start} (of the decompressed \
+                                 stream) are lost"
+                            ),
                         ),
                     });
                     self.current = None;
                 }
             }
-            if self.current.is_none() && self.files.len() == 0 {
+            if self.current.is_none() && self.sources.is_empty() {
                 break;
             }
         }

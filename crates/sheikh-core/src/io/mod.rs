@@ -15,9 +15,11 @@ mod record;
 mod writer;
 
 pub use atomic::AtomicFile;
-pub use decode::{decode_content, looks_binary};
-pub use dir::{source_walk, DirectoryReader, DirectoryReaderBuilder};
-pub use jsonl::{list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES};
+pub use decode::{decode_bytes, decode_content, looks_binary, DecodeOptions, Decoded};
+pub use dir::{source_walk, source_walk_with, DirectoryReader, DirectoryReaderBuilder};
+pub use jsonl::{
+    has_suffix, list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES,
+};
 pub use parquet::{document_schema, documents_to_record_batch, ParquetFormat, ParquetReader};
 pub use paths::{PathFlags, VendoredPolicy};
 pub use record::FieldNames;
@@ -26,7 +28,7 @@ pub use writer::{DocumentWriter, Record, ShardFormat, ShardedWriter, WriterOptio
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::langid::LanguageIdentifier;
 use crate::provenance::Rejection;
 
@@ -78,6 +80,17 @@ impl ReadBatch {
 /// A boxed reader: any iterator of batches.
 pub type BoxReader = Box<dyn Iterator<Item = Result<ReadBatch>> + Send>;
 
+/// The default of a positive `ReadOptions` size key, for error messages.
+fn default_of(key: &str) -> usize {
+    let d = ReadOptions::default();
+    match key {
+        "batch_size" => d.batch_size,
+        "batch_bytes" => d.batch_bytes,
+        "max_doc_bytes" => d.max_doc_bytes,
+        _ => d.langid_window,
+    }
+}
+
 /// Options shared by all readers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -92,6 +105,18 @@ pub struct ReadOptions {
     pub vendored: VendoredPolicy,
     /// Bytes of content language identification reads (default 16 KiB).
     pub langid_window: usize,
+    /// Source trees: follow symbolic links (default `false`: each link is a counted
+    /// `not_regular_file` rejection). Link loops are detected and counted as `unreadable`.
+    pub follow_symlinks: bool,
+    /// Raw bytes (source-tree files, binary content columns) that are not UTF-8 and not
+    /// binary: detect a legacy encoding (Shift-JIS, ISO-8859-2, windows-1252…) and
+    /// transcode, recording `metadata.source_encoding` (default `false`: such input is an
+    /// `invalid_utf8` rejection). UTF-16 with a byte-order mark is always decoded.
+    pub legacy_encodings: bool,
+    /// With `legacy_encodings`, the largest share of replacement characters (U+FFFD, or
+    /// C1 controls from single-byte encodings) in the decoded text that is still kept;
+    /// above it the input is `invalid_utf8` (default 0.001).
+    pub max_replacement_share: f64,
 }
 
 impl Default for ReadOptions {
@@ -102,11 +127,61 @@ impl Default for ReadOptions {
             max_doc_bytes: 10 << 20,
             vendored: VendoredPolicy::Flag,
             langid_window: 16 * 1024,
+            follow_symlinks: false,
+            legacy_encodings: false,
+            max_replacement_share: 0.001,
         }
     }
 }
 
 impl ReadOptions {
+    /// Checks the options make sense: `batch_size`, `batch_bytes`, `max_doc_bytes` and
+    /// `langid_window` must be at least 1 (a zero would read nothing, or reject
+    /// everything), and `max_replacement_share` must be in `0..=1`. The readers'
+    /// constructors call it; the error is a [`CoreError::Config`] naming the key.
+    ///
+    /// ```
+    /// use sheikh_core::io::ReadOptions;
+    /// assert!(ReadOptions::default().validate().is_ok());
+    /// let zero = ReadOptions { batch_size: 0, ..Default::default() };
+    /// assert!(zero.validate().unwrap_err().to_string().contains("input.read.batch_size"));
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        let positive = [
+            ("batch_size", self.batch_size),
+            ("batch_bytes", self.batch_bytes),
+            ("max_doc_bytes", self.max_doc_bytes),
+            ("langid_window", self.langid_window),
+        ];
+        let bad = |message: String| CoreError::Config {
+            path: "input.read".into(),
+            message,
+        };
+        for (key, value) in positive {
+            if value == 0 {
+                return Err(bad(format!(
+                    "input.read.{key} is 0; it must be at least 1 (the default is {})",
+                    default_of(key)
+                )));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.max_replacement_share) {
+            return Err(bad(format!(
+                "input.read.max_replacement_share is {}; it must be between 0 and 1",
+                self.max_replacement_share
+            )));
+        }
+        Ok(())
+    }
+
+    /// The decoding settings of these options.
+    pub fn decode_options(&self) -> DecodeOptions {
+        DecodeOptions {
+            legacy_encodings: self.legacy_encodings,
+            max_replacement_share: self.max_replacement_share,
+        }
+    }
+
     pub(crate) fn identifier(&self) -> LanguageIdentifier {
         LanguageIdentifier::with_window(self.langid_window)
     }

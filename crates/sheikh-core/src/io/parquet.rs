@@ -7,7 +7,10 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
@@ -126,52 +129,311 @@ fn enc_path(enc: &ArrowWriter<AtomicFile>) -> PathBuf {
     enc.inner().final_path().to_path_buf()
 }
 
-/// A streaming Parquet reader over one file or a directory of `*.parquet` files, in The
-/// Stack v2 layout or ours (see [`FieldNames`] for the column mapping).
+/// A streaming Parquet reader over one file or a directory of `*.parquet` files
+/// (suffix matched ignoring case), in The Stack v2 layout or ours (see [`FieldNames`]
+/// for the column mapping).
 ///
-/// Reads one record batch of `batch_size` rows at a time. `content` may be a string or a
-/// binary column (binary is checked for UTF-8). A file whose footer is unreadable is one
-/// `corrupt_file` rejection; a file that fails part-way keeps the rows already read and
-/// records a `corrupt_file` rejection for the rest; either way the next file is read.
+/// Reads one row group at a time, in Arrow batches of at most `batch_size` rows whose
+/// size, estimated from the row group's uncompressed size, stays near `batch_bytes`;
+/// each [`ReadBatch`] holds at most `batch_bytes` of content (or one document). String
+/// fields may be any Arrow string or binary representation (`Utf8`, `LargeUtf8`,
+/// `Utf8View`, dictionary-encoded as pyarrow/pandas write them, and the binary
+/// counterparts; binary content is decoded like a file); a `content` column of any
+/// other type rejects each row as `malformed_record` naming the type.
+///
+/// Nothing is lost silently. A file whose footer is unreadable is one `corrupt_file`
+/// rejection (its row count is unknown). Otherwise the footer's row counts are the
+/// books: a row group that fails part-way keeps the rows already read and rejects each
+/// remaining row (`file#row`, `corrupt_file`), then the next row group is read; a file
+/// without a content column rejects each of its rows as `malformed_record`.
 pub struct ParquetReader {
     files: std::vec::IntoIter<PathBuf>,
-    current: Option<(PathBuf, ParquetRecordBatchReader, Vec<Part>, u64)>,
+    current: Option<FileState>,
+    lost: Option<LostRows>,
     ctx: RecordCtx,
 }
 
+/// The file being read.
+struct FileState {
+    path: PathBuf,
+    file: File,
+    metadata: ArrowReaderMetadata,
+    parts: Vec<Part>,
+    next_group: usize,
+    group: Option<GroupState>,
+}
+
+/// The row group being read.
+struct GroupState {
+    index: usize,
+    reader: ParquetRecordBatchReader,
+    /// File row number of the group's first row.
+    first_row: u64,
+    /// Rows in the group, by the footer.
+    rows: u64,
+    /// Rows handed out by the Arrow reader so far.
+    read: u64,
+    /// The Arrow batch being turned into documents, its content sizes and its next row.
+    batch: Option<(RecordBatch, Vec<usize>, usize)>,
+}
+
+/// Rows known to exist (by the footer) that cannot be read: each becomes a rejection.
+struct LostRows {
+    source: String,
+    next: u64,
+    end: u64,
+    reason: Reason,
+    detail: String,
+}
+
 impl ParquetReader {
-    /// Opens `path` (a file or a directory of `*.parquet`).
+    /// Opens `path` (a file or a directory of `*.parquet`). Fails when the options are
+    /// invalid ([`ReadOptions::validate`]), the path cannot be listed, or it is not a
+    /// regular file (a pipe or process substitution: Parquet needs a seekable file).
     pub fn open(path: impl AsRef<Path>, fields: FieldNames, options: ReadOptions) -> Result<Self> {
+        options.validate()?;
         let files = list_files(path.as_ref(), PARQUET_SUFFIXES)?;
+        for f in &files {
+            let meta = std::fs::metadata(f).map_err(|e| CoreError::io(f, e))?;
+            if !meta.is_file() {
+                return Err(CoreError::Input {
+                    path: f.clone(),
+                    message: "is not a regular file (a pipe or process substitution?); \
+                              Parquet is read by seeking, so write it to a file first"
+                        .into(),
+                });
+            }
+        }
         Ok(ParquetReader {
             files: files.into_iter(),
             current: None,
+            lost: None,
             ctx: RecordCtx::new(fields, options),
         })
     }
 
-    fn open_file(
-        &self,
-        path: &Path,
-    ) -> std::result::Result<(ParquetRecordBatchReader, Vec<Part>), String> {
+    /// Opens one file: its footer, checked for consistent row counts.
+    fn open_file(&self, path: &Path) -> std::result::Result<FileState, String> {
         let file = File::open(path).map_err(|e| e.to_string())?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
-        let schema = builder.schema().clone();
+        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+            .map_err(|e| e.to_string())?;
+        let pm = metadata.metadata();
+        let mut sum = 0i64;
+        for rg in pm.row_groups() {
+            if rg.num_rows() < 0 {
+                return Err(format!("row group with {} rows", rg.num_rows()));
+            }
+            sum = sum.saturating_add(rg.num_rows());
+        }
+        if sum != pm.file_metadata().num_rows() {
+            return Err(format!(
+                "footer says {} rows but its row groups hold {sum}",
+                pm.file_metadata().num_rows()
+            ));
+        }
         let parts = self
             .ctx
             .fields
-            .assign(schema.fields().iter().map(|f| f.name().as_str()));
-        if !parts.contains(&Part::Content) {
-            return Err(format!(
-                "no content column (looked for {:?})",
-                self.ctx.fields.content
-            ));
+            .assign(metadata.schema().fields().iter().map(|f| f.name().as_str()));
+        Ok(FileState {
+            path: path.to_path_buf(),
+            file,
+            metadata,
+            parts,
+            next_group: 0,
+            group: None,
+        })
+    }
+
+    /// Arrow rows per batch for row group `index`: about `batch_bytes` of uncompressed
+    /// data, at most `batch_size` rows, at least one.
+    fn group_batch_rows(&self, state: &FileState, index: usize) -> usize {
+        let rg = state.metadata.metadata().row_group(index);
+        let rows = rg.num_rows().max(1) as u128;
+        let bytes: u128 = rg
+            .columns()
+            .iter()
+            .map(|c| c.uncompressed_size().max(0) as u128)
+            .sum::<u128>()
+            .max(rg.total_byte_size().max(0) as u128)
+            .max(1);
+        let fit = (self.ctx.options.batch_bytes as u128 * rows / bytes).max(1);
+        fit.min(self.ctx.options.batch_size as u128) as usize
+    }
+
+    /// Starts reading row group `index` of the current file.
+    fn start_group(
+        &self,
+        state: &FileState,
+        index: usize,
+    ) -> std::result::Result<GroupState, String> {
+        let pm = state.metadata.metadata();
+        let first_row = pm.row_groups()[..index]
+            .iter()
+            .map(|rg| rg.num_rows() as u64)
+            .sum();
+        let rows = pm.row_group(index).num_rows() as u64;
+        let file = state.file.try_clone().map_err(|e| e.to_string())?;
+        let reader =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, state.metadata.clone())
+                .with_row_groups(vec![index])
+                .with_batch_size(self.group_batch_rows(state, index))
+                .build()
+                .map_err(|e| e.to_string())?;
+        Ok(GroupState {
+            index,
+            reader,
+            first_row,
+            rows,
+            read: 0,
+            batch: None,
+        })
+    }
+
+    /// The next rejections of rows that cannot be read, at most `batch_size` of them.
+    fn emit_lost(&mut self) -> Option<ReadBatch> {
+        let lost = self.lost.as_mut()?;
+        let end = lost
+            .end
+            .min(lost.next.saturating_add(self.ctx.options.batch_size as u64));
+        let rejected = (lost.next..end)
+            .map(|row| RejectedInput {
+                source: format!("{}#{row}", lost.source),
+                bytes: 0,
+                rejection: Rejection::new(lost.reason, lost.detail.clone()),
+            })
+            .collect();
+        lost.next = end;
+        if lost.next >= lost.end {
+            self.lost = None;
         }
-        let reader = builder
-            .with_batch_size(self.ctx.options.batch_size.max(1))
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok((reader, parts))
+        Some(ReadBatch {
+            documents: Vec::new(),
+            rejected,
+        })
+    }
+
+    /// Documents from the next rows of the current Arrow batch: at most `batch_size`
+    /// rows and `batch_bytes` of content (at least one row).
+    fn emit_rows(&mut self) -> Option<ReadBatch> {
+        let state = self.current.as_mut()?;
+        let group = state.group.as_mut()?;
+        let (batch, sizes, next) = group.batch.as_mut()?;
+        let start = *next;
+        let mut end = start;
+        let mut bytes = 0usize;
+        while end < sizes.len()
+            && end - start < self.ctx.options.batch_size
+            && (end == start || bytes + sizes[end] <= self.ctx.options.batch_bytes)
+        {
+            bytes += sizes[end];
+            end += 1;
+        }
+        *next = end;
+        let slice = normalize(&batch.slice(start, end - start), &state.parts);
+        let first = group.first_row + group.read - batch.num_rows() as u64 + start as u64;
+        if end >= sizes.len() {
+            group.batch = None;
+        }
+        let path = state.path.display().to_string();
+        let parts = &state.parts;
+        let ctx = &self.ctx;
+        let results: Vec<_> = (0..slice.num_rows())
+            .into_par_iter()
+            .map(|row| {
+                let source = format!("{path}#{}", first + row as u64);
+                ctx.row_to_document(&slice, parts, row, source)
+            })
+            .collect();
+        Some(ReadBatch::from_results(results, Vec::new()))
+    }
+}
+
+/// Casts the string-like columns that feed document parts to `LargeUtf8` (binary ones
+/// to `LargeBinary`): dictionary-encoded, view and 32-bit-offset arrays all become one
+/// representation. Columns that cannot be cast are left as they are.
+fn normalize(batch: &RecordBatch, parts: &[Part]) -> RecordBatch {
+    let columns: Vec<ArrayRef> = batch
+        .columns()
+        .iter()
+        .zip(parts)
+        .map(|(col, part)| {
+            if *part == Part::Extra {
+                return col.clone();
+            }
+            let target = match value_type(col.data_type()) {
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => DataType::LargeUtf8,
+                DataType::Binary | DataType::LargeBinary | DataType::BinaryView => {
+                    DataType::LargeBinary
+                }
+                _ => return col.clone(),
+            };
+            if col.data_type() == &target {
+                return col.clone();
+            }
+            arrow_cast::cast(col, &target).unwrap_or_else(|_| col.clone())
+        })
+        .collect();
+    let fields: Vec<Field> = batch
+        .schema()
+        .fields()
+        .iter()
+        .zip(&columns)
+        .map(|(f, c)| {
+            f.as_ref()
+                .clone()
+                .with_data_type(c.data_type().clone())
+                .with_nullable(true)
+        })
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|_| batch.clone())
+}
+
+/// The value type of a dictionary type, or the type itself.
+fn value_type(t: &DataType) -> &DataType {
+    match t {
+        DataType::Dictionary(_, v) => value_type(v),
+        other => other,
+    }
+}
+
+/// Byte length of each value of a string or binary column (0 for other types).
+fn value_sizes(col: &dyn Array) -> Vec<usize> {
+    let n = col.len();
+    match col.data_type() {
+        DataType::Utf8 => {
+            let a = col.as_string::<i32>();
+            (0..n).map(|i| a.value_length(i) as usize).collect()
+        }
+        DataType::LargeUtf8 => {
+            let a = col.as_string::<i64>();
+            (0..n).map(|i| a.value_length(i) as usize).collect()
+        }
+        DataType::Binary => {
+            let a = col.as_binary::<i32>();
+            (0..n).map(|i| a.value_length(i) as usize).collect()
+        }
+        DataType::LargeBinary => {
+            let a = col.as_binary::<i64>();
+            (0..n).map(|i| a.value_length(i) as usize).collect()
+        }
+        DataType::Utf8View => {
+            let a = col.as_string_view();
+            (0..n).map(|i| a.value(i).len()).collect()
+        }
+        DataType::BinaryView => {
+            let a = col.as_binary_view();
+            (0..n).map(|i| a.value(i).len()).collect()
+        }
+        DataType::Dictionary(_, _) => {
+            let d = col.as_any_dictionary();
+            let values = value_sizes(d.values().as_ref());
+            d.normalized_keys()
+                .into_iter()
+                .map(|k| values.get(k).copied().unwrap_or(0))
+                .collect()
+        }
+        _ => vec![0; n],
     }
 }
 
@@ -194,11 +456,11 @@ impl RecordCtx {
                 Part::Content => {
                     let raw = cell_content(col, row);
                     bytes = match &raw {
-                        Some(RawContent::Text(s)) => s.len(),
-                        Some(RawContent::Bytes(b)) => b.len(),
-                        None => 0,
+                        RawContent::Text(s) => s.len(),
+                        RawContent::Bytes(b) => b.len(),
+                        RawContent::WrongType(_) => 0,
                     } as u64;
-                    rec.content = raw;
+                    rec.content = Some(raw);
                 }
                 Part::Id => rec.id = Some(cell_string(col, row)),
                 Part::Language => rec.language = Some(cell_string(col, row)),
@@ -241,16 +503,17 @@ impl RecordCtx {
     }
 }
 
-fn cell_content(col: &ArrayRef, row: usize) -> Option<RawContent> {
-    Some(match col.data_type() {
+/// A content cell: text, bytes, or the name of a type that is neither.
+fn cell_content(col: &ArrayRef, row: usize) -> RawContent {
+    match col.data_type() {
         DataType::Utf8 => RawContent::Text(col.as_string::<i32>().value(row).to_string()),
         DataType::LargeUtf8 => RawContent::Text(col.as_string::<i64>().value(row).to_string()),
         DataType::Utf8View => RawContent::Text(col.as_string_view().value(row).to_string()),
         DataType::Binary => RawContent::Bytes(col.as_binary::<i32>().value(row).to_vec()),
         DataType::LargeBinary => RawContent::Bytes(col.as_binary::<i64>().value(row).to_vec()),
         DataType::BinaryView => RawContent::Bytes(col.as_binary_view().value(row).to_vec()),
-        _ => return None,
-    })
+        other => RawContent::WrongType(other.to_string()),
+    }
 }
 
 /// A cell as text: strings as they are, lists of strings joined by `,`, anything else
@@ -311,58 +574,113 @@ impl Iterator for ParquetReader {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if self.current.is_none() {
+            if let Some(batch) = self.emit_lost() {
+                return Some(Ok(batch));
+            }
+            if let Some(batch) = self.emit_rows() {
+                return Some(Ok(batch));
+            }
+            let Some(mut state) = self.current.take() else {
                 let path = self.files.next()?;
                 match self.open_file(&path) {
-                    Ok((reader, parts)) => self.current = Some((path, reader, parts, 0)),
+                    Ok(state) => {
+                        if !state.parts.contains(&Part::Content) {
+                            let rows = state.metadata.metadata().file_metadata().num_rows();
+                            self.lost = Some(LostRows {
+                                source: path.display().to_string(),
+                                next: 0,
+                                end: rows as u64,
+                                reason: Reason::MalformedRecord,
+                                detail: format!(
+                                    "no content field: the file has no content column \
+                                     (looked for {:?})",
+                                    self.ctx.fields.content
+                                ),
+                            });
+                        } else {
+                            self.current = Some(state);
+                        }
+                        continue;
+                    }
                     Err(msg) => {
                         return Some(Ok(ReadBatch {
                             documents: Vec::new(),
                             rejected: vec![RejectedInput {
                                 source: path.display().to_string(),
                                 bytes: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
-                                rejection: Rejection::new(Reason::CorruptFile, msg),
+                                rejection: Rejection::new(
+                                    Reason::CorruptFile,
+                                    format!(
+                                        "unreadable footer, an unknown number of rows lost: \
+                                         {msg}"
+                                    ),
+                                ),
                             }],
-                        }))
+                        }));
                     }
                 }
-            }
-            let (path, reader, parts, rows_read) = self.current.as_mut().expect("set above");
-            match reader.next() {
+            };
+            let source = state.path.display().to_string();
+            match state.group.as_mut() {
                 None => {
-                    self.current = None;
+                    let index = state.next_group;
+                    if index >= state.metadata.metadata().num_row_groups() {
+                        continue; // file done: `current` stays empty
+                    }
+                    state.next_group += 1;
+                    match self.start_group(&state, index) {
+                        Ok(group) => state.group = Some(group),
+                        Err(e) => {
+                            let pm = state.metadata.metadata();
+                            let first: u64 = pm.row_groups()[..index]
+                                .iter()
+                                .map(|rg| rg.num_rows() as u64)
+                                .sum();
+                            let rows = pm.row_group(index).num_rows() as u64;
+                            self.lost = Some(LostRows {
+                                source,
+                                next: first,
+                                end: first + rows,
+                                reason: Reason::CorruptFile,
+                                detail: format!("row group {index} ({rows} rows) unreadable: {e}"),
+                            });
+                        }
+                    }
                 }
-                Some(Err(e)) => {
-                    let rejected = RejectedInput {
-                        source: format!("{}#{}", path.display(), rows_read),
-                        bytes: 0,
-                        rejection: Rejection::new(
-                            Reason::CorruptFile,
-                            format!("stopped reading this file after {rows_read} rows: {e}"),
-                        ),
-                    };
-                    self.current = None;
-                    return Some(Ok(ReadBatch {
-                        documents: Vec::new(),
-                        rejected: vec![rejected],
-                    }));
-                }
-                Some(Ok(batch)) => {
-                    let first = *rows_read;
-                    *rows_read += batch.num_rows() as u64;
-                    let path = path.clone();
-                    let parts = parts.clone();
-                    let ctx = &self.ctx;
-                    let results: Vec<_> = (0..batch.num_rows())
-                        .into_par_iter()
-                        .map(|row| {
-                            let source = format!("{}#{}", path.display(), first + row as u64);
-                            ctx.row_to_document(&batch, &parts, row, source)
-                        })
-                        .collect();
-                    return Some(Ok(ReadBatch::from_results(results, Vec::new())));
-                }
+                Some(group) => match group.reader.next() {
+                    Some(Ok(batch)) if batch.num_rows() > 0 => {
+                        group.read += batch.num_rows() as u64;
+                        let sizes = state
+                            .parts
+                            .iter()
+                            .position(|p| *p == Part::Content)
+                            .map(|i| value_sizes(batch.column(i).as_ref()))
+                            .unwrap_or_else(|| vec![0; batch.num_rows()]);
+                        group.batch = Some((batch, sizes, 0));
+                    }
+                    Some(Ok(_)) => {}
+                    end => {
+                        if group.read < group.rows {
+                            let why = match end {
+                                Some(Err(e)) => e.to_string(),
+                                _ => "the row group ended early".to_string(),
+                            };
+                            self.lost = Some(LostRows {
+                                source,
+                                next: group.first_row + group.read,
+                                end: group.first_row + group.rows,
+                                reason: Reason::CorruptFile,
+                                detail: format!(
+                                    "row group {} unreadable after {} of its {} rows: {why}",
+                                    group.index, group.read, group.rows
+                                ),
+                            });
+                        }
+                        state.group = None;
+                    }
+                },
             }
+            self.current = Some(state);
         }
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, Metadata};
-use crate::io::decode::decode_content;
+use crate::io::decode::decode_bytes;
 use crate::io::ReadOptions;
 use crate::langid::LanguageIdentifier;
 use crate::language::Language;
@@ -121,6 +121,8 @@ impl RecordCtx {
 pub(crate) enum RawContent {
     Text(String),
     Bytes(Vec<u8>),
+    /// The content field exists but holds neither text nor bytes; the type's name.
+    WrongType(String),
 }
 
 /// The parts of one record, extracted by a reader.
@@ -143,8 +145,15 @@ impl RecordParts {
         opts: &ReadOptions,
         identifier: &LanguageIdentifier,
     ) -> Result<Document, Rejection> {
+        let mut metadata = self.metadata;
         let content = match self.content {
             None => return Err(Rejection::new(Reason::MalformedRecord, "no content field")),
+            Some(RawContent::WrongType(t)) => {
+                return Err(Rejection::new(
+                    Reason::MalformedRecord,
+                    format!("content column has type {t}"),
+                ))
+            }
             Some(RawContent::Text(s)) => {
                 if s.len() > opts.max_doc_bytes {
                     return Err(too_large(s.len(), opts));
@@ -163,10 +172,13 @@ impl RecordParts {
                 if b.len() > opts.max_doc_bytes {
                     return Err(too_large(b.len(), opts));
                 }
-                decode_content(b)?
+                let decoded = decode_bytes(b, opts.decode_options())?;
+                if let Some(enc) = decoded.encoding {
+                    metadata.insert("source_encoding".into(), enc.into());
+                }
+                decoded.text
             }
         };
-        let mut metadata = self.metadata;
         let language = match self.language.as_deref().map(str::parse::<Language>) {
             Some(Ok(lang)) => lang,
             Some(Err(_)) => {
