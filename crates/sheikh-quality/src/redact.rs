@@ -4,9 +4,10 @@
 //!
 //! One combined regular expression finds every candidate in a single left-to-right scan;
 //! each candidate is then checked (IP validity and version-number heuristics, e-mail
-//! domains that are file names, randomness of assigned secrets) before it is replaced.
-//! The replacement tokens contain no character any rule can match, so redaction is
-//! idempotent: redacting redacted text changes nothing.
+//! domains that are file names, placeholders and UI labels assigned to secret-like names,
+//! randomness of assigned secrets) before it is replaced. The replacement tokens contain
+//! no character any rule can match, so redaction is idempotent: redacting redacted text
+//! changes nothing.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -21,7 +22,8 @@ pub const EMAIL_TOKEN: &str = "<EMAIL>";
 pub const IP_TOKEN: &str = "<IP_ADDRESS>";
 /// Replacement for keys, tokens and other secrets.
 pub const KEY_TOKEN: &str = "<KEY>";
-/// Replacement for values assigned to password-like names.
+/// Replacement for values assigned to password-like names and for the password part of
+/// URL credentials.
 pub const PASSWORD_TOKEN: &str = "<PASSWORD>";
 
 /// How many things one redaction pass replaced.
@@ -43,8 +45,16 @@ impl Redactions {
         self.emails + self.ip_addresses + self.keys + self.passwords
     }
 
-    /// A provenance detail such as `redacted 2 emails, 1 ip_address`.
-    pub fn describe(&self) -> String {
+    /// Adds `other` to these counts.
+    pub fn add(&mut self, other: Redactions) {
+        self.emails += other.emails;
+        self.ip_addresses += other.ip_addresses;
+        self.keys += other.keys;
+        self.passwords += other.passwords;
+    }
+
+    /// The counts without the `redacted ` prefix, such as `2 emails, 1 ip_address`.
+    pub fn list(&self) -> String {
         let parts: Vec<String> = [
             (self.emails, "email", "emails"),
             (self.ip_addresses, "ip_address", "ip_addresses"),
@@ -55,25 +65,76 @@ impl Redactions {
         .filter(|(n, _, _)| *n > 0)
         .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
         .collect();
-        format!("redacted {}", parts.join(", "))
+        parts.join(", ")
+    }
+
+    /// A provenance detail such as `redacted 2 emails, 1 ip_address`.
+    pub fn describe(&self) -> String {
+        format!("redacted {}", self.list())
     }
 }
 
+/// One replacement, as reported by [`Redactor::explain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The detector that fired: `email`, `ipv4`, `ipv6`, `pem_private_key`,
+    /// `url_credentials`, `auth_header`, `password_assignment`, `key_assignment`,
+    /// `unquoted_assignment`, `high_entropy_string`, or for known token formats the
+    /// provider (see [`token_provider`]).
+    pub detector: &'static str,
+    /// The text that was replaced.
+    pub matched: String,
+}
+
 const PATTERN: &str = concat!(
-    // PEM private keys, whole block.
-    r"(?P<pem>-----BEGIN[A-Z ]{0,30} PRIVATE KEY-----[A-Za-z0-9+/=\s:,\-]*?-----END[A-Z ]{0,30} PRIVATE KEY-----)",
-    // Known token formats.
-    r"|(?P<token>(?-u:\b)(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}",
+    // PEM private keys: the whole block up to its END line, also when written inside
+    // string literals (`\n` escapes, `"…\n" + "…"` pieces, array items); without an END
+    // line, the header and the base64 lines that follow it.
+    // (The END line is looked for in code, see `pem_end`: a lazy body up to END in the
+    // expression would rescan the rest of the text for every header without one.)
+    r"(?P<pem>-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----",
+    r#"(?:(?:\\[rn]|[\r\n\t ]|["'`][ \t]*[+,]?[ \t\r\n]*["'`])+[A-Za-z0-9+/=]{8,})*)"#,
+    // Credentials in a URL: scheme://user:password@ (only the password is replaced).
+    r#"|(?-u:\b)(?P<url>[A-Za-z][A-Za-z0-9+.\-]*://(?P<urluser>[^\s:/?#@"'`<>]*):(?P<urlpw>[^\s/?#@"'`<>]+)@)"#,
+    // Known token formats (gitleaks / detect-secrets rules that occur in web code).
+    r"|(?-u:\b)(?P<token>(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}",
     r"|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}",
-    r"|xox[abposr]-[A-Za-z0-9-]{10,}",
-    r"|AIza[0-9A-Za-z_\-]{35}",
-    r"|[sr]k_(?:live|test)_[0-9A-Za-z]{16,}",
+    r"|gl(?:pat|dt|ft|rt|soat|cbt|imt|ptt|agent|oas|ffct)-[0-9A-Za-z_\-]{20,}|GR1348941[0-9A-Za-z_\-]{20,}",
+    r"|xox[abposre]-[A-Za-z0-9-]{10,}|xapp-[0-9]-[A-Za-z0-9]+-[0-9]+-[A-Za-z0-9]+",
+    r"|AIza[0-9A-Za-z_\-]{35}|ya29\.[0-9A-Za-z_\-]{20,}|GOCSPX-[0-9A-Za-z_\-]{28}",
+    r"|(?:sk|rk)_(?:live|test|prod)_[0-9A-Za-z]{10,}|whsec_[0-9A-Za-z]{24,}",
+    r"|npm_[A-Za-z0-9]{36}",
+    r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,}",
+    r"|SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
+    r"|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",
+    r"|HRKU-AA[0-9A-Za-z_\-]{58}",
+    r"|do[opr]_v1_[a-f0-9]{64}|dp\.pt\.[A-Za-z0-9]{43}|AGE-SECRET-KEY-1[0-9A-Z]{58}",
+    r"|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}|rubygems_[a-f0-9]{48}|lin_api_[A-Za-z0-9]{40}",
+    r"|sntry[us]_[A-Za-z0-9_=+/]{40,}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}",
+    r"|hv[bs]\.[A-Za-z0-9_\-]{90,}|sq0(?:atp|csp)-[0-9A-Za-z_\-]{22,}",
+    r"|hf_[A-Za-z]{34}|api_org_[A-Za-z]{34}|pul-[a-f0-9]{40}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+    r"|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.\-]{32,64}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|dapi[a-f0-9]{32}",
+    r"|[0-9]{8,10}:AA[0-9A-Za-z_\-]{33}",
     r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})(?-u:\b)",
-    r"|https://hooks\.slack\.com/services/T[A-Za-z0-9_]{6,}/B[A-Za-z0-9_]{6,}/[A-Za-z0-9_]{12,})",
-    // A name ending in a secret-like word, an assignment, an expression (length checked
-    // after), a quoted value. The match starts at the word: an unbounded identifier prefix
-    // would make every rejected candidate rescan long runs of identifier characters.
-    r#"|(?P<assign>(?i:(?P<pw>passw(?:or)?d|passwd|pwd)|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?)s?["']?[ \t]*(?::|=|:=|=>)[ \t]*[\t\x20-\x21\x23-\x26\x28-\x5f\x61-\x7e]*?["'`](?P<value>[^"'`\s<>]{8,})["'`])"#,
+    r"|(?P<hook>https://hooks\.slack\.com/(?:services/T[A-Za-z0-9_]{6,}/B[A-Za-z0-9_]{6,}/[A-Za-z0-9_]{12,}|(?:workflows|triggers)/[A-Za-z0-9_/]{20,})",
+    r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_\-]{60,})",
+    // Token formats with short or common prefixes: kept only when random-looking.
+    r"|(?-u:\b)(?P<wtoken>sk-[A-Za-z0-9]{32,}|SK[0-9a-fA-F]{32}|key-[0-9a-f]{32}|[0-9a-f]{32}-us[0-9]{1,2}",
+    r"|[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38})(?-u:\b)",
+    // curl's `-u user:password` / `--user user:password`.
+    r#"|[ \t](?:-u|--user)[ \t=]+["']?(?P<cliuser>[^\s:"'$\-][^\s:"'$]*):(?P<clipw>[^\s"'@<>]+)"#,
+    // Authorization header values.
+    r"|(?-u:\b)(?i:bearer|basic)[ \t]+(?P<auth>[A-Za-z0-9\-._~+/]{16,}=*)",
+    // A name ending in a secret-like word, an assignment, and either an expression (length
+    // checked after) and a quoted value, or an unquoted value. The match starts at the
+    // word: an unbounded identifier prefix would make every rejected candidate rescan long
+    // runs of identifier characters (the name is read backwards only when needed). For the
+    // same reason neither the expression nor an unquoted value runs over `:` or `=` (the
+    // next assignment): only base64 padding may end an unquoted value.
+    r#"|(?P<assign>(?i:(?P<pw>passw(?:or)?d|passwd|pwd|passphrase|[_-]pass|(?-u:\b)pass)|secret|token|(?-i:_KEY)"#,
+    r#"|(?:api|access|private|auth|secret|signing|master|encryption|app|account|client)[_-]?key|credentials?)(?i:s)?)"#,
+    r#"["']?[ \t]*(?P<op>:=|=>|:|=)[ \t]*"#,
+    r#"(?:(?P<expr>[\t\x20-\x21\x23-\x26\x28-\x39\x3b\x3c\x3e-\x5f\x61-\x7e]*?)["'`](?P<value>[^"'`\s<>]+)["'`]|(?P<uvalue>[^\s"'`<>;&,:=]+=*))"#,
     // A quoted string that may be a random secret.
     r#"|["'`](?P<entropy>[A-Za-z0-9+/=_\-]{20,})["'`]"#,
     r"|(?-u:\b)(?P<ipv4>(?:[0-9]{1,3}\.){3}[0-9]{1,3})(?-u:\b)",
@@ -102,6 +163,57 @@ const POPULAR_DNS: &[[u8; 4]] = &[
     [94, 140, 15, 15],
 ];
 
+/// Values that name a secret without being one: placeholders, type names and keywords
+/// (compared lower-cased, `-` and `_` removed).
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "changeme",
+    "changeit",
+    "replaceme",
+    "example",
+    "test",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "hidden",
+    "empty",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "string",
+    "number",
+    "boolean",
+    "any",
+    "unknown",
+    "object",
+    "required",
+    "optional",
+    "text",
+    "value",
+    "foo",
+    "bar",
+    "foobar",
+    "todo",
+    "tbd",
+    "mypassword",
+    "yourpassword",
+    "mysecret",
+    "yoursecret",
+];
+
 /// The redactor: one compiled expression and the group indices.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -113,10 +225,20 @@ pub struct Redactor {
 #[derive(Debug, Clone, Copy)]
 struct Groups {
     pem: usize,
+    urluser: usize,
+    urlpw: usize,
+    cliuser: usize,
+    clipw: usize,
     token: usize,
+    hook: usize,
+    wtoken: usize,
+    auth: usize,
     assign: usize,
     pw: usize,
+    op: usize,
+    expr: usize,
     value: usize,
+    uvalue: usize,
     entropy: usize,
     ipv4: usize,
     ipv6: usize,
@@ -128,6 +250,10 @@ enum Kind {
     Key,
     Password,
 }
+
+/// What one accepted candidate replaces: the byte range, the replacement kind and the
+/// detector name.
+type Hit = (usize, usize, Kind, &'static str);
 
 impl sheikh_core::Redact for Redactor {
     fn redact_text(&self, text: &str) -> Option<String> {
@@ -153,10 +279,20 @@ impl Redactor {
         };
         let g = Groups {
             pem: idx("pem"),
+            urluser: idx("urluser"),
+            urlpw: idx("urlpw"),
+            cliuser: idx("cliuser"),
+            clipw: idx("clipw"),
             token: idx("token"),
+            hook: idx("hook"),
+            wtoken: idx("wtoken"),
+            auth: idx("auth"),
             assign: idx("assign"),
             pw: idx("pw"),
+            op: idx("op"),
+            expr: idx("expr"),
             value: idx("value"),
+            uvalue: idx("uvalue"),
             entropy: idx("entropy"),
             ipv4: idx("ipv4"),
             ipv6: idx("ipv6"),
@@ -176,20 +312,37 @@ impl Redactor {
     /// its own output until nothing changes (at most 8 scans; a second scan only runs when
     /// the first replaced something). This makes redaction idempotent.
     pub fn redact(&self, text: &str) -> (Option<String>, Redactions) {
+        self.run(text, None)
+    }
+
+    /// Like [`Redactor::redact`], and also lists what was replaced and by which detector
+    /// (in scan order; later scans see the output of earlier ones). Meant for evaluation
+    /// and debugging: [`Redactor::redact`] is the fast path.
+    pub fn explain(&self, text: &str) -> (Option<String>, Vec<Finding>) {
+        let mut found = Vec::new();
+        let (out, _) = self.run(text, Some(&mut found));
+        (out, found)
+    }
+
+    fn run(
+        &self,
+        text: &str,
+        mut found: Option<&mut Vec<Finding>>,
+    ) -> (Option<String>, Redactions) {
         let mut counts = Redactions::default();
         if !self.cfg.enabled {
             return (None, counts);
         }
-        let (mut current, n) = self.redact_once(text);
-        add(&mut counts, n);
+        let (mut current, n) = self.redact_once(text, found.as_deref_mut());
+        counts.add(n);
         for _ in 1..8 {
             let Some(prev) = current.as_deref() else {
                 break;
             };
-            let (next, n) = self.redact_once(prev);
+            let (next, n) = self.redact_once(prev, found.as_deref_mut());
             match next {
                 Some(t) => {
-                    add(&mut counts, n);
+                    counts.add(n);
                     current = Some(t);
                 }
                 None => break,
@@ -199,32 +352,41 @@ impl Redactor {
     }
 
     /// One e-mail scan, then one scan of the combined expression.
-    fn redact_once(&self, text: &str) -> (Option<String>, Redactions) {
+    fn redact_once(
+        &self,
+        text: &str,
+        mut found: Option<&mut Vec<Finding>>,
+    ) -> (Option<String>, Redactions) {
         let mut counts = Redactions::default();
         let emailed = if self.cfg.emails {
-            redact_emails(text, &mut counts)
+            redact_emails(text, &mut counts, found.as_deref_mut())
         } else {
             None
         };
         let base = emailed.as_deref().unwrap_or(text);
-        let (out, n) = self.scan(base);
-        add(&mut counts, n);
+        let (out, n) = self.scan(base, found);
+        counts.add(n);
         (out.or(emailed), counts)
     }
 
-    fn scan(&self, text: &str) -> (Option<String>, Redactions) {
+    fn scan(
+        &self,
+        text: &str,
+        mut found: Option<&mut Vec<Finding>>,
+    ) -> (Option<String>, Redactions) {
         let mut counts = Redactions::default();
         let mut locs = self.re.capture_locations();
         let mut out: Option<String> = None;
         let mut copied = 0usize;
         let mut pos = 0usize;
+        let g = self.g;
         while pos <= text.len() {
             let Some(m) = self.re.captures_read_at(&mut locs, text, pos) else {
                 break;
             };
             let (start, end) = (m.start(), m.end());
             match self.decide(text, &locs) {
-                Some((s, e, kind)) => {
+                Some((s, e, kind, detector)) => {
                     let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
                     buf.push_str(&text[copied..s]);
                     buf.push_str(match kind {
@@ -237,18 +399,28 @@ impl Redactor {
                         Kind::Key => counts.keys += 1,
                         Kind::Password => counts.passwords += 1,
                     }
+                    if let Some(f) = found.as_deref_mut() {
+                        let detector = self.credit(&text[s..e], detector);
+                        f.push(Finding {
+                            detector,
+                            matched: text[s..e].to_string(),
+                        });
+                    }
                     copied = e;
-                    pos = end.max(start + 1);
+                    pos = end.max(e).max(start + 1);
                 }
                 None => {
-                    // Rejected: an assigned value is looked at again on its own, and a
-                    // quoted string from its first character, so that a rule starting
-                    // later (a token inside the quotes) gets its turn. Other rejected
-                    // matches are skipped whole (`git@github.com` must not become
+                    // Rejected: an assigned value or a header value is looked at again on
+                    // its own, and a quoted string from its first character, so that a
+                    // rule starting later (a token inside the quotes) gets its turn. Other
+                    // rejected matches are skipped whole (`git@github.com` must not become
                     // `g<EMAIL>`).
-                    pos = if let Some((vs, _)) = span(&locs, self.g.value) {
+                    pos = if let Some((vs, _)) = span(&locs, g.value)
+                        .or_else(|| span(&locs, g.uvalue))
+                        .or_else(|| span(&locs, g.auth))
+                    {
                         vs
-                    } else if span(&locs, self.g.entropy).is_some() {
+                    } else if span(&locs, g.entropy).is_some() {
                         start + 1
                     } else {
                         end
@@ -271,30 +443,91 @@ impl Redactor {
         }
     }
 
-    /// The span to replace and its kind, or `None` to leave the match alone.
-    fn decide(&self, text: &str, locs: &CaptureLocations) -> Option<(usize, usize, Kind)> {
+    /// The detector to report for a replacement: the token provider when the replaced
+    /// text is a known token format as a whole (also when an assignment rule took it).
+    fn credit(&self, replaced: &str, detector: &'static str) -> &'static str {
+        if detector == "token" {
+            return token_provider(replaced);
+        }
+        if matches!(
+            detector,
+            "key_assignment" | "unquoted_assignment" | "password_assignment" | "url_credentials"
+        ) {
+            let mut locs = self.re.capture_locations();
+            if let Some(m) = self.re.captures_read(&mut locs, replaced) {
+                let g = self.g;
+                let whole = |i: usize| span(&locs, i) == Some((0, replaced.len()));
+                if m.start() == 0 && (whole(g.token) || whole(g.hook) || whole(g.wtoken)) {
+                    return token_provider(replaced);
+                }
+            }
+        }
+        detector
+    }
+
+    /// The span to replace, its kind and detector, or `None` to leave the match alone.
+    fn decide(&self, text: &str, locs: &CaptureLocations) -> Option<Hit> {
         let g = self.g;
         let c = &self.cfg;
         if let Some((s, e)) = span(locs, g.pem) {
-            return c.keys.then_some((s, e, Kind::Key));
+            let e = pem_end(text, e).unwrap_or(e);
+            return c.keys.then_some((s, e, Kind::Key, "pem_private_key"));
         }
-        if let Some((s, e)) = span(locs, g.token) {
-            return c.keys.then_some((s, e, Kind::Key));
-        }
-        if let Some((vs, ve)) = span(locs, g.value) {
-            // The name, the operator and the expression before the quote: at most 160
-            // bytes, so that a quote far along the line is not taken for the value.
-            let (s, _) = span(locs, g.assign)?;
-            if !c.assigned_secrets || vs - s > 160 || ve - vs > 200 || !looks_secret(&text[vs..ve])
-            {
+        if let Some((ps, pe)) = span(locs, g.urlpw) {
+            let pw = &text[ps..pe];
+            if !c.assigned_secrets || is_placeholder(pw) {
                 return None;
             }
-            let kind = if span(locs, g.pw).is_some() {
-                Kind::Password
-            } else {
-                Kind::Key
-            };
-            return Some((vs, ve, kind));
+            // A token as the user name (`https://ghp_…:x-oauth-basic@`): the whole user
+            // information goes.
+            let (us, ue) = span(locs, g.urluser)?;
+            let user = &text[us..ue];
+            if user.len() >= 20 && looks_secret(user) {
+                return Some((us, pe, Kind::Key, "url_credentials"));
+            }
+            return Some((ps, pe, Kind::Password, "url_credentials"));
+        }
+        if let Some((s, e)) = span(locs, g.clipw) {
+            // Only on a curl command line; `-u 1000:1000` and `-u node:node` (user and
+            // group) are not credentials.
+            let pw = &text[s..e];
+            let (us, ue) = span(locs, g.cliuser)?;
+            let line = &text[line_start(text, us)..us];
+            let curl = line.contains("curl ");
+            let numeric = pw.bytes().all(|c| c.is_ascii_digit());
+            return (c.assigned_secrets
+                && curl
+                && !numeric
+                && pw != &text[us..ue]
+                && !is_placeholder(pw))
+            .then_some((s, e, Kind::Password, "cli_credentials"));
+        }
+        if let Some((s, e)) = span(locs, g.token).or_else(|| span(locs, g.hook)) {
+            return c.keys.then_some((s, e, Kind::Key, "token"));
+        }
+        if let Some((s, e)) = span(locs, g.wtoken) {
+            let b = text.as_bytes();
+            let glued = s > 0 && matches!(b[s - 1], b'-' | b'_' | b'.' | b'/');
+            let v = &text[s..e];
+            let random = v.bytes().any(|c| c.is_ascii_digit())
+                && v.bytes().any(|c| c.is_ascii_alphabetic())
+                && shannon_entropy(v) >= 3.5;
+            return (c.keys && !glued && random).then_some((s, e, Kind::Key, "token"));
+        }
+        if let Some((s, e)) = span(locs, g.auth) {
+            let v = &text[s..e];
+            return (c.keys && !is_placeholder(v) && looks_secret(v)).then_some((
+                s,
+                e,
+                Kind::Key,
+                "auth_header",
+            ));
+        }
+        if let Some((vs, ve)) = span(locs, g.value) {
+            return self.quoted_assignment(text, locs, vs, ve);
+        }
+        if let Some((vs, ve)) = span(locs, g.uvalue) {
+            return self.unquoted_assignment(text, locs, vs, ve);
         }
         if let Some((s, e)) = span(locs, g.entropy) {
             let v = &text[s..e];
@@ -302,17 +535,138 @@ impl Redactor {
                 && v.len() >= c.high_entropy_min_len
                 && v.len() <= 256
                 && looks_random(v, c.high_entropy_min_bits))
-            .then_some((s, e, Kind::Key));
+            .then_some((s, e, Kind::Key, "high_entropy_string"));
         }
         if let Some((s, e)) = span(locs, g.ipv4) {
-            return (c.ip_addresses && self.redact_ipv4(text, s, e)).then_some((s, e, Kind::Ip));
+            return (c.ip_addresses && self.redact_ipv4(text, s, e)).then_some((
+                s,
+                e,
+                Kind::Ip,
+                "ipv4",
+            ));
         }
         if let Some((s, e)) = span(locs, g.ipv6) {
-            return (c.ip_addresses && self.redact_ipv6(text, s, e)).then_some((s, e, Kind::Ip));
+            return (c.ip_addresses && self.redact_ipv6(text, s, e)).then_some((
+                s,
+                e,
+                Kind::Ip,
+                "ipv6",
+            ));
         }
         None
     }
 
+    /// `name: "value"` (and `name = expr ?? "value"`).
+    fn quoted_assignment(
+        &self,
+        text: &str,
+        locs: &CaptureLocations,
+        vs: usize,
+        ve: usize,
+    ) -> Option<Hit> {
+        let g = self.g;
+        // The name, the operator and the expression before the quote: at most 160 bytes,
+        // so that a quote far along the line is not taken for the value.
+        let (s, _) = span(locs, g.assign)?;
+        if !self.cfg.assigned_secrets || vs - s > 160 || ve - vs > 200 {
+            return None;
+        }
+        let v = &text[vs..ve];
+        if is_placeholder(v) {
+            return None;
+        }
+        let password = span(locs, g.pw).is_some();
+        // The literal is the value itself or a fallback (`process.env.X ?? 'value'`),
+        // not an argument of some call (`get(user, 'default')`).
+        let expr = span(locs, g.expr).map_or("", |(a, b)| text[a..b].trim());
+        let direct = expr.is_empty() || expr.ends_with("??") || expr.ends_with("||");
+        if password && direct {
+            // A password needs no randomness when the name says it is one; UI labels
+            // (`'Password'`, `'Passwort:'`, `'パスワード'`) and dotted i18n keys are not
+            // passwords.
+            return (!is_label(v) && !is_dotted_path(v)).then_some((
+                vs,
+                ve,
+                Kind::Password,
+                "password_assignment",
+            ));
+        }
+        if v.len() < 8 || !looks_secret(v) {
+            return None;
+        }
+        let kind = if password { Kind::Password } else { Kind::Key };
+        let detector = if password {
+            "password_assignment"
+        } else {
+            "key_assignment"
+        };
+        Some((vs, ve, kind, detector))
+    }
+
+    /// `NAME=value` (env files, shell, connection strings, query strings) and
+    /// `name: value` / `name = value` lines (YAML, INI, `.properties`).
+    fn unquoted_assignment(
+        &self,
+        text: &str,
+        locs: &CaptureLocations,
+        vs: usize,
+        ve: usize,
+    ) -> Option<Hit> {
+        let g = self.g;
+        if !self.cfg.assigned_secrets || ve - vs > 200 {
+            return None;
+        }
+        let (ws, we) = span(locs, g.assign)?;
+        let (os, oe) = span(locs, g.op)?;
+        let b = text.as_bytes();
+        // The whole name, read backwards from the secret-like word (dots included:
+        // `spring.datasource.password=` in a `.properties` file).
+        let mut ns = ws;
+        while ns > 0
+            && ws - ns < 64
+            && (b[ns - 1].is_ascii_alphanumeric() || matches!(b[ns - 1], b'_' | b'-' | b'.'))
+        {
+            ns -= 1;
+        }
+        let name = &text[ns..we];
+        let tight = &text[os..oe] == "=" && os == we && oe == vs;
+        let at_line_start = line_prefix_ok(&text[line_start(text, ns)..ns]);
+        // A member assignment in code (`user.password = x`, `$this->password = x`),
+        // unless it is a dotted key alone on its line written without blanks.
+        let member = name.contains('.') || (ns > 1 && b[ns - 1] == b'>' && b[ns - 2] == b'-');
+        if member && !(tight && at_line_start) {
+            return None;
+        }
+        let upper = name.bytes().any(|c| c.is_ascii_uppercase())
+            && !name.bytes().any(|c| c.is_ascii_lowercase());
+        let env_style = tight && upper;
+        let line_style = at_line_start && rest_of_line_empty(&text[ve..]);
+        if !(tight || line_style) {
+            return None;
+        }
+        let v = &text[vs..ve];
+        if is_placeholder(v)
+            || is_reference(v)
+            || v.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            || v.len() < 3
+            || !v.bytes().any(|c| c.is_ascii_alphanumeric())
+        {
+            return None;
+        }
+        let password = span(locs, g.pw).is_some();
+        if env_style {
+            // Env files hold literals: any value that is not a reference goes.
+            let kind = if password { Kind::Password } else { Kind::Key };
+            return Some((vs, ve, kind, "unquoted_assignment"));
+        }
+        if v.len() < 4 || is_identifier_like(v) {
+            return None;
+        }
+        if password {
+            return Some((vs, ve, Kind::Password, "unquoted_assignment"));
+        }
+        (v.len() >= 8 && looks_secret(v)).then_some((vs, ve, Kind::Key, "unquoted_assignment"))
+    }
     fn redact_ipv4(&self, text: &str, s: usize, e: usize) -> bool {
         let b = text.as_bytes();
         // Part of a longer dotted run (1.2.3.4.5, 10.0.0.1.2): a version or an OID.
@@ -374,13 +728,6 @@ impl Redactor {
         let private = (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80;
         !private || self.cfg.private_ips
     }
-}
-
-fn add(total: &mut Redactions, n: Redactions) {
-    total.emails += n.emails;
-    total.ip_addresses += n.ip_addresses;
-    total.keys += n.keys;
-    total.passwords += n.passwords;
 }
 
 fn span(locs: &CaptureLocations, i: usize) -> Option<(usize, usize)> {
@@ -472,6 +819,16 @@ fn email_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
         seg_start = k + 1;
     }
     let end = best?;
+    // The password of URL credentials (`scheme://user:password@host`) is the URL rule's.
+    if s > 0 && b[s - 1] == b':' {
+        let mut k = s - 1;
+        while k > 0 && s - k < 256 && !b[k - 1].is_ascii_whitespace() {
+            k -= 1;
+            if b[k..].starts_with(b"://") && k + 3 < s {
+                return None;
+            }
+        }
+    }
     let local = &b[s..at];
     let tld_start = b[..end]
         .iter()
@@ -491,7 +848,11 @@ fn email_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
 }
 
 /// Replaces every e-mail address with [`EMAIL_TOKEN`].
-fn redact_emails(text: &str, counts: &mut Redactions) -> Option<String> {
+fn redact_emails(
+    text: &str,
+    counts: &mut Redactions,
+    mut found: Option<&mut Vec<Finding>>,
+) -> Option<String> {
     let b = text.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;
@@ -507,6 +868,12 @@ fn redact_emails(text: &str, counts: &mut Redactions) -> Option<String> {
             buf.push_str(&text[copied..s]);
             buf.push_str(EMAIL_TOKEN);
             counts.emails += 1;
+            if let Some(f) = found.as_deref_mut() {
+                f.push(Finding {
+                    detector: "email",
+                    matched: text[s..e].to_string(),
+                });
+            }
             copied = e;
             from = e;
         }
@@ -567,17 +934,7 @@ fn class_switch_ratio(s: &str) -> f64 {
 /// A value assigned to a secret-like name that is a literal secret rather than a
 /// placeholder, a reference or a word.
 fn looks_secret(v: &str) -> bool {
-    const PLACEHOLDERS: &[&str] = &[
-        "${",
-        "{{",
-        "%s",
-        "process.env",
-        "xxxx",
-        "****",
-        "...",
-        "your",
-    ];
-    if PLACEHOLDERS.iter().any(|p| contains_ci(v, p)) {
+    if is_placeholder(v) {
         return false;
     }
     if v.contains('.') && !v.contains('/') && v.bytes().filter(|&c| c == b'.').count() >= 2 {
@@ -585,6 +942,226 @@ fn looks_secret(v: &str) -> bool {
         return false;
     }
     shannon_entropy(v) >= 3.0 && class_switch_ratio(v) >= 0.2
+}
+
+/// A placeholder rather than a secret: template and environment references
+/// (`${X}`, `{{x}}`, `%s`, `$DB_PASSWORD`, `%DB_PASSWORD%`, `process.env`), masks
+/// (`xxxx`, `****`, `...`, no letter or digit at all), `your…` values, paths
+/// (`/run/secrets/db`) and the words in [`PLACEHOLDER_WORDS`].
+fn is_placeholder(v: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "${",
+        "{{",
+        "%s",
+        "%(",
+        "process.env",
+        "import.meta.env",
+        "os.environ",
+        "getenv",
+        "xxxx",
+        "****",
+        "...",
+        "your",
+    ];
+    if MARKERS.iter().any(|p| contains_ci(v, p)) {
+        return true;
+    }
+    if !v.bytes().any(|c| c.is_ascii_alphanumeric()) {
+        return true;
+    }
+    let b = v.as_bytes();
+    // `$NAME`, `%NAME%`: environment references.
+    if (b[0] == b'$' || b[0] == b'%')
+        && b.len() > 1
+        && (b[1].is_ascii_alphabetic() || b[1] == b'_' || b[1] == b'{')
+    {
+        return true;
+    }
+    if v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/") {
+        return true;
+    }
+    let squashed: String = v
+        .chars()
+        .filter(|&c| c != '-' && c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    PLACEHOLDER_WORDS.contains(&squashed.as_str())
+}
+
+/// An unquoted value that is code rather than a literal: a call, an index, an object,
+/// YAML tags, anchors and aliases (`!vault`, `&x`, `*x`), or a member path
+/// (`config.db.password`).
+fn is_reference(v: &str) -> bool {
+    if v.contains(['(', ')', '[', ']', '{', '}']) || v.starts_with(['!', '*', '|', '@']) {
+        return true;
+    }
+    is_dotted_path(v)
+}
+
+/// Identifier segments joined by dots (`auth.password`, `config.db.pass`): a member
+/// access or an i18n key.
+fn is_dotted_path(v: &str) -> bool {
+    v.contains('.')
+        && v.split('.').all(|seg| {
+            let b = seg.as_bytes();
+            !b.is_empty()
+                && (b[0].is_ascii_alphabetic() || b[0] == b'_' || b[0] == b'$')
+                && b.iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+        })
+}
+
+/// A UI label rather than a password: letters only (any script), optionally followed
+/// by `:`, `.`, `?`, `!`, `*` or `…`, and not all lower-case ASCII — `Password`,
+/// `PASSWORD`, `Passwort:`, `Contraseña`, `パスワード`, `newPassword`. (Labels with spaces,
+/// `"Enter your password"`, never match a value at all.)
+fn is_label(v: &str) -> bool {
+    let word = v.trim_end_matches([':', '.', '?', '!', '*', '…']);
+    !word.is_empty()
+        && word.chars().all(char::is_alphabetic)
+        && !word.bytes().all(|c| c.is_ascii_lowercase())
+}
+
+/// An unquoted value that names a variable rather than holding a literal: ASCII letters
+/// and `_` only, with an inner capital (`hashedPassword`), an underscore
+/// (`hashed_password`) or a leading capital (`Password`).
+fn is_identifier_like(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.iter()
+        .all(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'$')
+        && (b.contains(&b'_') || b.iter().any(u8::is_ascii_uppercase))
+}
+
+/// The end of the PEM block whose header ends at `from`: just after its
+/// `-----END … PRIVATE KEY-----` (or `… KEY BLOCK-----`) line, when only body characters
+/// (base64, blanks, `\n` escapes, quotes, `+` and `,` joining string pieces, `Proc-Type:`
+/// style headers) come before it. Stops at the next `-----BEGIN`, so every byte is looked
+/// at by one header at most.
+fn pem_end(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let body = |c: u8| {
+        c.is_ascii_alphanumeric() || c.is_ascii_whitespace() || b"+/=:,.()\\\"'`-".contains(&c)
+    };
+    let mut i = from;
+    while i < b.len() && body(b[i]) {
+        if b[i] == b'-' && b[i..].starts_with(b"-----") {
+            let rest = &text[i + 5..];
+            if rest.starts_with("BEGIN") {
+                return None;
+            }
+            if let Some(label) = rest.strip_prefix("END") {
+                let lb = label.as_bytes();
+                let close = lb[..lb.len().min(60)]
+                    .windows(5)
+                    .position(|w| w == b"-----")?;
+                let name = &label[..close];
+                let ok = name.len() <= 50
+                    && name
+                        .bytes()
+                        .all(|c| c.is_ascii_uppercase() || c == b' ' || c.is_ascii_digit())
+                    && (name.ends_with("PRIVATE KEY") || name.ends_with("PRIVATE KEY BLOCK"));
+                return ok.then_some(i + 5 + 3 + close + 5);
+            }
+            i += 5;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Byte offset where the line holding `pos` starts.
+fn line_start(text: &str, pos: usize) -> usize {
+    text[..pos].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// What may come before a name at the start of a configuration line: indentation, a
+/// YAML list dash, `export`, `set`, `ENV`, or a comment marker (commented-out
+/// configuration still leaks).
+fn line_prefix_ok(prefix: &str) -> bool {
+    let p = prefix.trim_start();
+    let p = p.strip_prefix('#').unwrap_or(p).trim_start();
+    let p = p.strip_prefix("- ").unwrap_or(p).trim_start();
+    p.is_empty() || matches!(p, "export " | "set " | "SET " | "ENV " | "env ")
+}
+
+/// Only blanks, or blanks and a `#` comment, up to the end of the line.
+fn rest_of_line_empty(rest: &str) -> bool {
+    let t = rest.trim_start_matches([' ', '\t']);
+    t.is_empty() || t.starts_with(['\n', '\r', '#'])
+}
+
+/// The provider of a token matched by one of the known formats, as reported by
+/// [`Redactor::explain`] (`github`, `slack`, `openai`, …; `token` when unknown).
+pub fn token_provider(t: &str) -> &'static str {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("AKIA", "aws_access_key_id"),
+        ("ASIA", "aws_access_key_id"),
+        ("AGPA", "aws_access_key_id"),
+        ("AIDA", "aws_access_key_id"),
+        ("AROA", "aws_access_key_id"),
+        ("AIPA", "aws_access_key_id"),
+        ("ANPA", "aws_access_key_id"),
+        ("ANVA", "aws_access_key_id"),
+        ("github_pat_", "github"),
+        ("ghp_", "github"),
+        ("gho_", "github"),
+        ("ghu_", "github"),
+        ("ghs_", "github"),
+        ("ghr_", "github"),
+        ("glsa_", "grafana"),
+        ("gl", "gitlab"),
+        ("GR1348941", "gitlab"),
+        ("xapp-", "slack"),
+        ("xox", "slack"),
+        ("https://hooks.slack.com/", "slack_webhook"),
+        ("https://", "discord_webhook"),
+        ("AIza", "google"),
+        ("ya29.", "google"),
+        ("GOCSPX-", "google"),
+        ("sk_", "stripe"),
+        ("rk_", "stripe"),
+        ("whsec_", "stripe"),
+        ("npm_", "npm"),
+        ("sk-ant-", "anthropic"),
+        ("sk-", "openai"),
+        ("SG.", "sendgrid"),
+        ("SK", "twilio"),
+        ("key-", "mailgun"),
+        ("shp", "shopify"),
+        ("HRKU-", "heroku"),
+        ("do", "digitalocean"),
+        ("dp.pt.", "doppler"),
+        ("AGE-SECRET-KEY-", "age"),
+        ("pypi-", "pypi"),
+        ("rubygems_", "rubygems"),
+        ("lin_api_", "linear"),
+        ("sntry", "sentry"),
+        ("hv", "vault"),
+        ("sq0", "square"),
+        ("hf_", "huggingface"),
+        ("api_org_", "huggingface"),
+        ("pul-", "pulumi"),
+        ("PMAK-", "postman"),
+        ("pscale_", "planetscale"),
+        ("xkeysib-", "sendinblue"),
+        ("dapi", "databricks"),
+        ("eyJ", "jwt"),
+    ];
+    if let Some((_, p)) = PREFIXES.iter().find(|(p, _)| t.starts_with(p)) {
+        return p;
+    }
+    if t.contains(":AA") {
+        return "telegram";
+    }
+    if t.contains("-us") {
+        return "mailchimp";
+    }
+    let b = t.as_bytes();
+    if matches!(b.first(), Some(b'M' | b'N' | b'O')) && t.matches('.').count() == 2 {
+        return "discord";
+    }
+    "token"
 }
 
 /// A context-free quoted string that is random enough to be a key.
