@@ -537,6 +537,36 @@ fn links_fifos_and_sockets_in_a_tree_are_counted() {
     );
 }
 
+#[test]
+fn many_links_are_rejected_in_bounded_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("zz.js"), "let z = 1;\n").unwrap();
+    for i in 0..40 {
+        std::os::unix::fs::symlink("zz.js", dir.path().join(format!("l{i:02}.js"))).unwrap();
+    }
+    let opts = ReadOptions {
+        batch_size: 8,
+        ..Default::default()
+    };
+    let mut rejected = 0;
+    let mut docs = 0;
+    for b in DirectoryReader::builder(dir.path())
+        .options(opts)
+        .build()
+        .unwrap()
+    {
+        let b = b.unwrap();
+        assert!(
+            b.rejected.len() <= 8,
+            "{} rejections in one batch",
+            b.rejected.len()
+        );
+        rejected += b.rejected.len();
+        docs += b.documents.len();
+    }
+    assert_eq!((docs, rejected), (1, 40));
+}
+
 // --- 7. encodings ----------------------------------------------------------------------------
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {

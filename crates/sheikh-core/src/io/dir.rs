@@ -198,7 +198,10 @@ impl Iterator for DirectoryReader {
     fn next(&mut self) -> Option<Self::Item> {
         let mut rejected = Vec::new();
         // 1. Top the queue up from the walk (names only: the walk is sequential).
-        while !self.done && self.queue.len() < self.options.batch_size {
+        while !self.done
+            && self.queue.len() < self.options.batch_size
+            && rejected.len() < self.options.batch_size
+        {
             let Some(entry) = self.walk.next() else {
                 self.done = true;
                 break;

@@ -215,7 +215,8 @@ impl ParquetReader {
     /// Opens one file: its footer, checked for consistent row counts.
     fn open_file(&self, path: &Path) -> std::result::Result<FileState, String> {
         let file = File::open(path).map_err(|e| e.to_string())?;
-        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        let metadata = guard(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
+            .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
         let pm = metadata.metadata();
         let mut sum = 0i64;
@@ -347,6 +348,29 @@ impl ParquetReader {
             .collect();
         Some(ReadBatch::from_results(results, Vec::new()))
     }
+}
+
+/// A panic inside the Parquet decoder on hostile bytes, caught so that it becomes a
+/// counted rejection instead of ending the run.
+#[derive(Debug)]
+struct DecoderPanic(String);
+
+impl std::fmt::Display for DecoderPanic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the Parquet decoder failed: {}", self.0)
+    }
+}
+
+/// Runs `f`, turning a panic into a [`DecoderPanic`].
+fn guard<T>(f: impl FnOnce() -> T) -> std::result::Result<T, DecoderPanic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        DecoderPanic(
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into()),
+        )
+    })
 }
 
 /// Casts the string-like columns that feed document parts to `LargeUtf8` (binary ones
@@ -628,7 +652,8 @@ impl Iterator for ParquetReader {
                         continue; // file done: `current` stays empty
                     }
                     state.next_group += 1;
-                    match self.start_group(&state, index) {
+                    let started = guard(|| self.start_group(&state, index));
+                    match started.unwrap_or_else(|e| Err(e.to_string())) {
                         Ok(group) => state.group = Some(group),
                         Err(e) => {
                             let pm = state.metadata.metadata();
@@ -647,8 +672,8 @@ impl Iterator for ParquetReader {
                         }
                     }
                 }
-                Some(group) => match group.reader.next() {
-                    Some(Ok(batch)) if batch.num_rows() > 0 => {
+                Some(group) => match guard(|| group.reader.next()) {
+                    Ok(Some(Ok(batch))) if batch.num_rows() > 0 => {
                         group.read += batch.num_rows() as u64;
                         let sizes = state
                             .parts
@@ -658,11 +683,12 @@ impl Iterator for ParquetReader {
                             .unwrap_or_else(|| vec![0; batch.num_rows()]);
                         group.batch = Some((batch, sizes, 0));
                     }
-                    Some(Ok(_)) => {}
+                    Ok(Some(Ok(_))) => {}
                     end => {
                         if group.read < group.rows {
                             let why = match end {
-                                Some(Err(e)) => e.to_string(),
+                                Ok(Some(Err(e))) => e.to_string(),
+                                Err(e) => e.to_string(),
                                 _ => "the row group ended early".to_string(),
                             };
                             self.lost = Some(LostRows {
