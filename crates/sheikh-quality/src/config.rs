@@ -73,11 +73,16 @@ pub struct RedactionConfig {
     /// Also replace private-range addresses (10/8, 172.16/12, 192.168/16, fc00::/7,
     /// link-local) (default `true`; StarCoder's PII pipeline left them alone).
     pub private_ips: bool,
-    /// Replace API keys and tokens with known formats (AWS, GitHub, Slack, Google, Stripe,
-    /// JWT, PEM private keys) with `<KEY>` (default `true`).
+    /// Replace PEM private keys (also inside string literals), API keys and tokens with
+    /// known formats (AWS, GitHub, GitLab, Slack, Google, Stripe, npm, OpenAI, SendGrid,
+    /// Twilio, Shopify, Discord, Telegram, JWT, … — see `docs/DATA_PREPARATION.md`) and
+    /// `Bearer`/`Basic` header values with `<KEY>` (default `true`).
     pub keys: bool,
     /// Replace values assigned to secret-like names (`password`, `secret`, `apiKey`,
-    /// `token`, …) that look random, with `<KEY>` or `<PASSWORD>` (default `true`).
+    /// `token`, `…_KEY`, …), quoted or unquoted (`.env`, YAML, INI, connection strings),
+    /// and the password of URL and curl credentials, with `<KEY>` or `<PASSWORD>`
+    /// (default `true`). Passwords need no randomness when the name says it is one;
+    /// placeholders and UI labels are kept.
     pub assigned_secrets: bool,
     /// Replace quoted high-entropy strings even without a secret-like name (default `true`).
     pub high_entropy_strings: bool,

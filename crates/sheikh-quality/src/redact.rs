@@ -203,6 +203,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "optional",
     "text",
     "value",
+    "val",
+    "sample",
     "foo",
     "bar",
     "foobar",
