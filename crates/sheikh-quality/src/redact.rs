@@ -78,9 +78,9 @@ impl Redactions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The detector that fired: `email`, `ipv4`, `ipv6`, `pem_private_key`,
-    /// `url_credentials`, `auth_header`, `password_assignment`, `key_assignment`,
-    /// `unquoted_assignment`, `high_entropy_string`, or for known token formats the
-    /// provider (see [`token_provider`]).
+    /// `url_credentials`, `cli_credentials`, `auth_header`, `password_assignment`,
+    /// `key_assignment`, `unquoted_assignment`, `high_entropy_string`, or for known token
+    /// formats the provider (see [`token_provider`]).
     pub detector: &'static str,
     /// The text that was replaced.
     pub matched: String,

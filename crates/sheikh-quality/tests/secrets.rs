@@ -368,3 +368,54 @@ fn new_rules_stay_linear_on_adversarial_input() {
         assert!(took < Duration::from_secs(20), "{name}: {took:?}");
     }
 }
+
+mod idempotence {
+    use super::redactor;
+    use proptest::prelude::*;
+
+    /// Fragments of the new rules glued with arbitrary characters.
+    fn tricky() -> impl Strategy<Value = String> {
+        let fragment = prop_oneof![
+            Just("DB_PASSWORD=".to_string()),
+            Just("password: ".to_string()),
+            Just("pass: '".to_string()),
+            Just("API_KEY=".to_string()),
+            Just("Xk9#mQ2$vL".to_string()),
+            Just("hunter2".to_string()),
+            Just("'".to_string()),
+            Just("\"".to_string()),
+            Just("mongodb://".to_string()),
+            Just("admin:".to_string()),
+            Just("@host.example.com".to_string()),
+            Just("curl -u a:".to_string()),
+            Just("Bearer ".to_string()),
+            Just("4f9cAb2b7e1a6dZ3c8bQ9x".to_string()),
+            Just("-----BEGIN RSA PRIVATE KEY-----".to_string()),
+            Just("-----END RSA PRIVATE KEY-----".to_string()),
+            Just("\\n\" + \"".to_string()),
+            Just("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMx".to_string()),
+            Just("npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8".to_string()),
+            Just("<PASSWORD>".to_string()),
+            Just("<KEY>".to_string()),
+            Just(";".to_string()),
+            Just("=".to_string()),
+            Just(":".to_string()),
+            Just("\n".to_string()),
+            Just(" ".to_string()),
+            Just("é".to_string()),
+            "[ -~]{0,8}",
+        ];
+        prop::collection::vec(fragment, 0..20).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn new_rules_are_idempotent(text in tricky()) {
+            let r = redactor();
+            let once = r.redact(&text).0.unwrap_or(text);
+            let (twice, counts) = r.redact(&once);
+            prop_assert_eq!(twice, None, "second pass changed {:?}", once);
+            prop_assert_eq!(counts.total(), 0);
+        }
+    }
+}
