@@ -586,7 +586,7 @@ impl Redactor {
             // A password needs no randomness when the name says it is one; UI labels
             // (`'Password'`, `'Passwort:'`, `'パスワード'`) and dotted i18n keys are not
             // passwords.
-            return (!is_label(v) && !is_dotted_path(v)).then_some((
+            return (!is_label(v) && !is_dotted_path(v) && !names_a_password(v)).then_some((
                 vs,
                 ve,
                 Kind::Password,
@@ -949,7 +949,7 @@ fn looks_secret(v: &str) -> bool {
 /// A placeholder rather than a secret: template and environment references
 /// (`${X}`, `{{x}}`, `%s`, `$DB_PASSWORD`, `%DB_PASSWORD%`, `process.env`), masks
 /// (`xxxx`, `****`, `...`, no letter or digit at all), `your…` values, paths
-/// (`/run/secrets/db`) and the words in [`PLACEHOLDER_WORDS`].
+/// (`/run/secrets/db`), `{name}` templates and the words in [`PLACEHOLDER_WORDS`].
 fn is_placeholder(v: &str) -> bool {
     const MARKERS: &[&str] = &[
         "${",
@@ -980,6 +980,10 @@ fn is_placeholder(v: &str) -> bool {
         return true;
     }
     if v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/") {
+        return true;
+    }
+    // `{password}` (Python f-strings, `str.format`, route parameters).
+    if v.starts_with('{') && v.ends_with('}') {
         return true;
     }
     let squashed: String = v
@@ -1022,6 +1026,14 @@ fn is_label(v: &str) -> bool {
     !word.is_empty()
         && word.chars().all(char::is_alphabetic)
         && !word.bytes().all(|c| c.is_ascii_lowercase())
+}
+
+/// A key or field name rather than a password: letters, `_` and `-` only, containing
+/// `pass` (`'new-password'`, `'login_password'`, `'user_pass'`).
+fn names_a_password(v: &str) -> bool {
+    v.bytes()
+        .all(|c| c.is_ascii_alphabetic() || c == b'_' || c == b'-')
+        && contains_ci(v, "pass")
 }
 
 /// An unquoted value that names a variable rather than holding a literal: ASCII letters

@@ -186,6 +186,8 @@ fn short_quoted_passwords_need_no_entropy() {
         "password: \"auth.form.password\",",
         "pass: true,",
         "const compass = 'north';",
+        "password: 'new-password',",
+        "password: 'login_password',",
     ] {
         unchanged(keep);
     }
@@ -237,6 +239,7 @@ fn connection_string_credentials_keep_scheme_and_host() {
         "fetch('https://api.example.com:8443/v1/items')",
         "git@github.com:acme/web.git",
         "docker run -u 1000:1000 node",
+        "url = f\"postgresql://{user}:{password}@{host}/{db}\"",
     ] {
         unchanged(keep);
     }
