@@ -145,7 +145,8 @@ fn enc_path(enc: &ArrowWriter<AtomicFile>) -> PathBuf {
 /// rejection (its row count is unknown). Otherwise the footer's row counts are the
 /// books: a row group that fails part-way keeps the rows already read and rejects each
 /// remaining row (`file#row`, `corrupt_file`), then the next row group is read; a file
-/// without a content column rejects each of its rows as `malformed_record`.
+/// without a content column rejects each of its rows as `malformed_record`. A panic of
+/// the Parquet decoder on hostile bytes is caught and treated like a decoding error.
 pub struct ParquetReader {
     files: std::vec::IntoIter<PathBuf>,
     current: Option<FileState>,
