@@ -4,7 +4,15 @@
 //! ```text
 //! cargo run --release --example full_pipeline                        # fixtures/ → target/sheikh-out/
 //! cargo run --release --example full_pipeline -- --config my.yaml --input data/ --output out/
+//! cargo run --release --example full_pipeline -- --output out/ --overwrite   # replace out/'s previous run
 //! ```
+//!
+//! A run writes only into a new or empty output directory. `--overwrite` replaces the
+//! output of a previous sheikh run (only the files its `_SUCCESS` lists, or, after a
+//! killed run, the files under sheikh's output names; a directory holding anything else
+//! is refused). The built-in run (no `--config`, no `--output`) writes to this
+//! workspace's `target/sheikh-out/` and replaces its own previous run there as if
+//! `--overwrite` were given, so the README's command can be repeated.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,6 +41,10 @@ struct Args {
     /// Override runtime.threads (0 = one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Replace the previous sheikh run in the output directory (output.overwrite):
+    /// only what that run wrote is removed; any other file makes the run refuse.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -56,8 +68,14 @@ fn main() -> anyhow::Result<()> {
         config.input.format = sheikh::core::config::from_yaml_str(&f)
             .map_err(|e| anyhow::anyhow!("--format {f}: {e}"))?;
     }
+    // The built-in run owns the workspace's target/sheikh-out: rerunning it replaces
+    // its previous run there (still only what a sheikh run wrote).
+    let builtin_output = args.config.is_none() && args.output.is_none();
     if let Some(p) = args.output {
         config.output.path = p;
+    }
+    if args.overwrite || builtin_output {
+        config.output.overwrite = true;
     }
     if let Some(t) = args.threads {
         config.runtime.threads = t;
@@ -95,6 +113,7 @@ fn main() -> anyhow::Result<()> {
     println!("statistics: {}", summary.stats_json.display());
     println!("            {}", summary.stats_md.display());
     println!("rejected:   {}", config.output.rejected_dir().display());
+    println!("complete:   {} (written last)", summary.success.display());
     if let Some(t) = &summary.tokens {
         println!(
             "tokens:     {} ({} tokens, sequences of {}; training config and token budget beside them)",

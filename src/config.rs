@@ -98,6 +98,52 @@ impl PipelineConfig {
         load_yaml(path)
     }
 
+    /// Checks the whole config before anything is read or written, so that a bad value
+    /// in any section (the last ones included: `training:`, `ondevice:`) stops the run
+    /// before the first byte, not after the data was committed. Every section's own
+    /// checks run: input read options, output names, language, quality (every
+    /// share/fraction in `[0, 1]`), decontamination, dedup, pairs, tokenize (FIM rates),
+    /// training, on-device (reads the model's `config.json`) and synth. The message
+    /// names the offending field.
+    pub fn validate(&self) -> sheikh_core::Result<()> {
+        fn section<E: std::fmt::Display>(
+            name: &str,
+            r: std::result::Result<(), E>,
+        ) -> sheikh_core::Result<()> {
+            r.map_err(|e| sheikh_core::CoreError::Config {
+                path: PathBuf::from(name),
+                message: format!("{name}: {e}"),
+            })
+        }
+        self.input.validate()?;
+        self.output.validate()?;
+        let lang = &self.language;
+        if !(0.0..=1.0).contains(&lang.min_confidence) {
+            section(
+                "language",
+                Err(format!(
+                    "language.min_confidence = {} is not in [0, 1]",
+                    lang.min_confidence
+                )),
+            )?;
+        }
+        if lang.window == 0 {
+            section("language", Err("language.window must be at least 1"))?;
+        }
+        section("quality", self.quality.validate())?;
+        section("decontamination", self.decontamination.validate())?;
+        section("dedup.settings", self.dedup.settings.validate())?;
+        section(
+            "pairs",
+            sheikh_core::io::validate_file_name("pairs.prefix", &self.pairs.prefix),
+        )?;
+        section("tokenize", self.tokenize.validate())?;
+        section("training", self.training.validate())?;
+        section("ondevice", self.ondevice.validate())?;
+        section("synth", self.synth.validate())?;
+        Ok(())
+    }
+
     /// Makes relative input/output paths relative to `base` instead of the current directory.
     pub fn rebase(mut self, base: &Path) -> Self {
         let fix = |p: &mut PathBuf| {
@@ -140,5 +186,6 @@ mod tests {
             "the pipeline writes pairs by default"
         );
         assert_eq!(shipped, expected);
+        shipped.rebase(root).validate().unwrap();
     }
 }

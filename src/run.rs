@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use sheikh_core::io::DocumentWriter;
+use sheikh_core::io::{write_success, DocumentWriter, SUCCESS_FILE};
 use sheikh_core::Document;
 use sheikh_core::{
     write_json_atomic, CoreError, FilterStage, LanguageFilter, Pipeline, PipelineStats, Progress,
@@ -44,6 +44,9 @@ pub struct RunSummary {
     pub report_files: Vec<PathBuf>,
     /// The training-ready datasets under `OUTPUT/tokens/`, when tokenization ran.
     pub tokens: Option<DatasetSummary>,
+    /// `OUTPUT/_SUCCESS`, written last: every file of the output with its size and
+    /// xxh3-128 ([`sheikh_core::io::SuccessManifest`]).
+    pub success: PathBuf,
 }
 
 /// Passes kept documents to the real writer, measures them for the report and, when
@@ -145,10 +148,18 @@ fn config_error(section: &str, e: impl std::fmt::Display) -> CoreError {
 /// Runs the whole pipeline described by `config`, calling `progress` after each batch.
 /// Writes kept documents, rejected documents (with provenance), rejected inputs, and
 /// `stats.json` / `stats.md` under the output directory.
+///
+/// Before anything is read, the whole config is checked ([`PipelineConfig::validate`])
+/// and the output directory claimed ([`OutputConfig::claim`](sheikh_core::config::OutputConfig::claim)):
+/// it must not overlap the input, and must be new or empty unless `output.overwrite` is
+/// set and it holds a previous sheikh run (which is then removed). `_SUCCESS` is written
+/// last, so a directory without it is an unfinished run.
 pub fn run_pipeline(
     config: &PipelineConfig,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<RunSummary, CoreError> {
+    config.validate()?;
+    config.output.claim(&config.input.path)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.runtime.threads)
         .build()
@@ -246,7 +257,10 @@ pub fn run_pipeline(
             )
             .map_err(|e| config_error("ondevice", e))?;
         report_files.push(write_text_atomic(out.path.join("ondevice.md"), &ondevice_md)?);
+        // Last: the completion marker listing every file written.
+        write_success(&out.path)?;
         Ok(RunSummary {
+            success: out.path.join(SUCCESS_FILE),
             stats,
             data_dir: out.data_dir(),
             files,

@@ -45,6 +45,11 @@ struct Common {
     /// OUTPUT/tokens/) runs when either enables it.
     #[arg(long, global = true)]
     tokenize_config: Option<PathBuf>,
+    /// Replace a previous sheikh run in the output directory (output.overwrite; used by
+    /// `plan` and `run`, which claim the output): only what that run wrote is removed,
+    /// and a directory holding anything else is refused.
+    #[arg(long, global = true)]
+    overwrite: bool,
     /// Sleep this many milliseconds before each batch a task reads (tests).
     #[arg(long, global = true, hide = true, default_value_t = 0)]
     throttle_ms: u64,
@@ -148,6 +153,9 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(t) = c.threads {
         config.runtime.threads = t;
+    }
+    if c.overwrite {
+        config.output.overwrite = true;
     }
     let tokenize = match &c.tokenize_config {
         Some(p) => Some(

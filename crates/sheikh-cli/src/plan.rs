@@ -208,22 +208,60 @@ pub fn write_shard_list(path: &Path, files: &[InputFile]) -> Result<()> {
     Ok(())
 }
 
-/// Reads one shard's file list.
+/// Reads one shard's file list. Every path must be relative and made of plain
+/// components (no `..`, `.`, empty parts, NUL): the filter step recreates these
+/// paths (repository directories included) under its scratch directory, and a path
+/// that could step outside it is refused.
 pub fn read_shard_list(path: &Path) -> Result<Vec<InputFile>> {
     let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
     BufReader::new(file)
         .lines()
         .map(|l| {
             let l = l.map_err(|e| CliError::io(path, e))?;
-            serde_json::from_str(&l).map_err(|e| CliError::json(path, e))
+            let f: InputFile = serde_json::from_str(&l).map_err(|e| CliError::json(path, e))?;
+            check_relative(&f.path)
+                .map_err(|m| CliError::Plan(format!("{}: {m}", path.display())))?;
+            Ok(f)
         })
         .collect()
+}
+
+/// Checks that a planned `/`-separated path is relative and plain: no empty, `.` or
+/// `..` component, no NUL (a `\` is an ordinary character of a Unix file name).
+pub(crate) fn check_relative(rel: &str) -> std::result::Result<(), String> {
+    let plain =
+        |part: &str| !part.is_empty() && part != "." && part != ".." && !part.contains('\0');
+    if rel.split('/').all(plain) {
+        Ok(())
+    } else {
+        Err(format!(
+            "input path {rel:?} is not a plain relative path (empty, `.` or `..` component, or NUL)"
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn shard_lists_with_escaping_paths_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("shard-00000.jsonl");
+        for bad in [
+            "../outside.js",
+            "repo/../../x.js",
+            "/etc/passwd",
+            "a//b.js",
+            "./a.js",
+        ] {
+            std::fs::write(&list, format!("{{\"path\": {bad:?}, \"bytes\": 1}}\n")).unwrap();
+            assert!(read_shard_list(&list).is_err(), "{bad}");
+        }
+        std::fs::write(&list, "{\"path\": \"repo/src/a.js\", \"bytes\": 1}\n").unwrap();
+        assert_eq!(read_shard_list(&list).unwrap()[0].path, "repo/src/a.js");
+    }
 
     #[test]
     fn equal_sizes_split_evenly_and_empty_shards_are_allowed() {

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use sheikh::PipelineConfig;
 use sheikh_core::config::OutputFormat;
 use sheikh_core::io::{
-    AtomicFile, BoxReader, DirectoryReader, DocumentWriter, JsonlFormat, JsonlReader,
-    ParquetFormat, ParquetReader, ReadBatch, RejectedInput, ShardFormat, ShardedWriter,
-    WriterOptions,
+    check_disjoint, paths_overlap, write_success, AtomicFile, BoxReader, DirectoryReader,
+    DocumentWriter, JsonlFormat, JsonlReader, ParquetFormat, ParquetReader, ReadBatch,
+    RejectedInput, ShardFormat, ShardedWriter, WriterOptions, SUCCESS_FILE,
 };
 use sheikh_core::{
     write_json_atomic, Document, Outcome, Pipeline, PipelineStats, Reason, Rejection, Sinks, Stage,
@@ -162,9 +162,13 @@ impl Run {
             t.tokenizer = abs(&t.tokenizer)?;
         }
         let work = abs(work.as_ref())?;
-        // The thread count does not change any output: leave it out of the fingerprint.
+        // The whole config is checked before any step reads or writes anything.
+        config.validate()?;
+        // The thread count does not change any output, and overwrite only matters to
+        // `plan`: leave both out of the fingerprint.
         let mut normalised = config.clone();
         normalised.runtime = Default::default();
+        normalised.output.overwrite = false;
         let bytes =
             serde_json::to_vec(&(&normalised, &tokenize)).map_err(|e| CliError::json(&work, e))?;
         let fingerprint = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
@@ -360,8 +364,31 @@ impl Run {
             ));
         }
         let input = &self.config.input.path;
+        let output = self.output();
+        for (what, dir) in [("input", input.as_path()), ("output", output)] {
+            if paths_overlap(&self.work, dir)? {
+                return Err(CliError::Config(format!(
+                    "the work directory {} and the {what} {} overlap (one is, or lies inside, the other); choose a work directory apart from both",
+                    self.work.display(),
+                    dir.display()
+                )));
+            }
+        }
+        check_disjoint(input, output)?;
         let kind = input_kind(self.config.input.format, input)?;
         let (root, files) = list_input(input, kind)?;
+        // Before anything is allocated per shard: at most one shard per input file.
+        if u64::from(num_shards) > (files.len() as u64).max(1) {
+            return Err(CliError::Config(format!(
+                "--num-shards {num_shards} is more than the {} input file(s) of {}: a shard is a range of whole files, so use at most {} shard(s)",
+                files.len(),
+                input.display(),
+                files.len().max(1)
+            )));
+        }
+        // The output directory is this run's: refused when it holds anything but a
+        // previous sheikh run (replaced only with --overwrite).
+        self.config.output.claim(input)?;
         let sizes: Vec<u64> = files.iter().map(|f| f.bytes).collect();
         let ranges = assign_shards(&sizes, num_shards);
         let mut shards = Vec::with_capacity(ranges.len());
@@ -804,6 +831,18 @@ impl Run {
         let m = self.manifest()?;
         self.require(&m, Step::DedupFilter)?;
         self.require(&m, Step::Tokenize)?;
+        let report = self.report_task(&m)?;
+        // Last, once every step committed: the completion marker of the output.
+        if report.status != crate::task::TaskStatus::Skipped
+            || !self.output().join(SUCCESS_FILE).exists()
+        {
+            write_success(self.output())?;
+        }
+        Ok(report)
+    }
+
+    fn report_task(&self, m: &Manifest) -> Result<TaskReport> {
+        let m = m.clone();
         self.task(Step::Report, SINGLE, |st| {
             let mut filter = PipelineStats::default();
             let mut second = PipelineStats::default();

@@ -137,7 +137,8 @@ fn steps_refuse_to_run_out_of_order_or_with_another_config() {
     let m = run.manifest().unwrap();
     assert!(sheikh_cli::tasks_of(&m, Step::Tokenize) > 0);
     // Without one there is no tokenize step.
-    let mut no_tokens = config(&out);
+    // (A plan claims its output directory: this one needs its own.)
+    let mut no_tokens = config(&dir.path().join("out-no-tokens"));
     no_tokens.tokenize.enabled = false;
     let no_tokens = Run::new(no_tokens, dir.path().join("work-no-tokens")).unwrap();
     no_tokens.plan(4).unwrap();

@@ -10,13 +10,14 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
-use crate::pipeline::{RejectedPolicy, DEFAULT_REJECTED_MAX_BYTES};
-use crate::redact::{RejectedContent, SharedRedactor};
 use crate::io::{
-    BoxReader, DirectoryReader, DocumentWriter, FieldNames, JsonlFormat, JsonlReader,
-    ParquetFormat, ParquetReader, ReadOptions, ShardedWriter, WriterOptions,
+    check_disjoint, claim_output_dir, BoxReader, DirectoryReader, DocumentWriter, FieldNames,
+    JsonlFormat, JsonlReader, ParquetFormat, ParquetReader, ReadOptions, ShardedWriter,
+    WriterOptions,
 };
 use crate::io::{has_suffix, JSONL_SUFFIXES, PARQUET_SUFFIXES};
+use crate::pipeline::{RejectedPolicy, DEFAULT_REJECTED_MAX_BYTES};
+use crate::redact::{RejectedContent, SharedRedactor};
 
 /// Reads a YAML file into any config type (unknown keys are errors when the type says so).
 pub fn load_yaml<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
@@ -172,6 +173,11 @@ pub struct OutputConfig {
     /// Content bytes written to `rejected/` at most (default 1 GiB); later dropped
     /// documents are written without content and counted in `rejected_without_content`.
     pub rejected_max_bytes: u64,
+    /// Replace the output of a previous sheikh run in `path` (default `false`: a run
+    /// writes only into a new or empty directory). Only what that run wrote (listed in
+    /// its `_SUCCESS`, or under sheikh's output names after a killed run) is removed; a
+    /// directory holding anything else is refused. See [`claim_output_dir`].
+    pub overwrite: bool,
 }
 
 impl Default for OutputConfig {
@@ -183,11 +189,34 @@ impl Default for OutputConfig {
             write_rejected: true,
             rejected_content: RejectedContent::Redacted,
             rejected_max_bytes: DEFAULT_REJECTED_MAX_BYTES,
+            overwrite: false,
         }
     }
 }
 
 impl OutputConfig {
+    /// Checks values that serde cannot: the path is not empty and the shard prefix is
+    /// one plain file name (shards stay inside `data/` and `rejected/`).
+    pub fn validate(&self) -> Result<()> {
+        let bad = |message: String| CoreError::Config {
+            path: PathBuf::from("output"),
+            message,
+        };
+        if self.path.as_os_str().is_empty() {
+            return Err(bad("output.path is empty".into()));
+        }
+        self.shards.validate("output.shards").map_err(bad)
+    }
+
+    /// Makes `path` this run's output directory before anything is written (see
+    /// [`claim_output_dir`]): refuses a directory that is the input, lies inside it or
+    /// contains it, and a non-empty one unless `overwrite` is set and it holds a
+    /// previous sheikh run, which is then removed.
+    pub fn claim(&self, input: &Path) -> Result<()> {
+        check_disjoint(input, &self.path)?;
+        claim_output_dir(&self.path, self.overwrite)
+    }
+
     /// The directory kept documents go to.
     pub fn data_dir(&self) -> PathBuf {
         self.path.join("data")

@@ -47,6 +47,15 @@ pub enum CoreError {
         /// What is wrong.
         message: String,
     },
+    /// The output directory cannot be used (not empty, not owned by a previous run,
+    /// overlapping the input) or an output name is not a plain file name.
+    #[error("output {path}: {message}")]
+    Output {
+        /// The output directory or file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A stage failed.
     #[error(transparent)]
     Stage(#[from] crate::stage::StageError),

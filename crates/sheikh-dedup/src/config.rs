@@ -135,6 +135,12 @@ impl Default for DedupConfig {
 pub const MAX_NGRAM: usize = 64;
 
 impl DedupConfig {
+    /// Checks every setting (the message names the field: `threshold must be in (0, 1],
+    /// got 1.5`), as [`lsh_params`](Self::lsh_params) does, without using the result.
+    pub fn validate(&self) -> Result<()> {
+        self.lsh_params().map(|_| ())
+    }
+
     /// Checks the settings and returns the LSH bands and rows to use.
     pub fn lsh_params(&self) -> Result<LshParams> {
         let bad = |m: String| Err(DedupError::Config(m));
@@ -156,14 +162,17 @@ impl DedupConfig {
                 self.threshold
             ));
         }
-        let weights_ok = |w: f64| w.is_finite() && w >= 0.0;
-        if !weights_ok(self.false_positive_weight)
-            || !weights_ok(self.false_negative_weight)
-            || self.false_positive_weight + self.false_negative_weight <= 0.0
-        {
+        for (name, w) in [
+            ("false_positive_weight", self.false_positive_weight),
+            ("false_negative_weight", self.false_negative_weight),
+        ] {
+            if !(0.0..=1.0).contains(&w) {
+                return bad(format!("{name} must be in [0, 1], got {w}"));
+            }
+        }
+        if self.false_positive_weight + self.false_negative_weight <= 0.0 {
             return bad(
-                "false_positive_weight and false_negative_weight must be >= 0 and not both 0"
-                    .into(),
+                "false_positive_weight and false_negative_weight must not both be 0".into(),
             );
         }
         if let KeepPolicy::Metadata(field) = &self.keep {
@@ -173,7 +182,7 @@ impl DedupConfig {
         }
         match (self.bands, self.rows) {
             (Some(b), Some(r)) => {
-                if b == 0 || r == 0 || b * r > self.num_perm {
+                if b == 0 || r == 0 || b.checked_mul(r).is_none_or(|p| p > self.num_perm) {
                     return bad(format!(
                         "bands ({b}) x rows ({r}) must be >= 1 and at most num_perm ({})",
                         self.num_perm

@@ -534,7 +534,7 @@ impl SetStore {
             let table_len = rows
                 .checked_add(1)
                 .and_then(|n| n.checked_mul(8))
-                .filter(|&b| HEADER + b <= len)
+                .filter(|&b| b.checked_add(HEADER).is_some_and(|end| end <= len))
                 .ok_or_else(|| DedupError::format(&path, "truncated offset table"))?;
             let mut table = vec![0u8; table_len as usize];
             file.read_exact(&mut table)
@@ -544,7 +544,14 @@ impl SetStore {
                 .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
                 .collect();
             let data_len = offsets.last().copied().unwrap_or(0);
-            if offsets.windows(2).any(|w| w[0] > w[1]) || HEADER + table_len + data_len * 8 != len {
+            // Checked: a crafted last offset must not wrap around to the file size.
+            let size = data_len
+                .checked_mul(8)
+                .and_then(|d| d.checked_add(HEADER + table_len));
+            if offsets.first().is_some_and(|&f| f != 0)
+                || offsets.windows(2).any(|w| w[0] > w[1])
+                || size != Some(len)
+            {
                 return Err(DedupError::format(
                     &path,
                     "offsets do not match the file size",

@@ -189,6 +189,36 @@ fn staged_files_are_checked() {
     assert!(staged::merge_band(&cfg, &work, n + 1, 0).is_err());
 }
 
+/// A shingle-set file whose last row offset is so large that `offset * 8` wraps around
+/// to the real size is refused as damaged (not a panic, not a huge allocation).
+#[test]
+fn crafted_set_offsets_do_not_wrap() {
+    let docs = corpus(1, 10, 2, 200, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let shards = write_shards(&dir.path().join("in"), &docs, 20_000);
+    let work = dir.path().join("work");
+    let cfg = DedupConfig::default();
+    let n = shards.len() as u32;
+    for (i, s) in shards.iter().enumerate() {
+        staged::compute_signatures(&cfg, s, i as u32, &work).unwrap();
+    }
+    let sets = Layout::new(&work).sets_file(1);
+    let mut bytes = std::fs::read(&sets).unwrap();
+    let rows = u64::from_le_bytes(bytes[16..24].try_into().unwrap()) as usize;
+    let last = 24 + rows * 8;
+    let real = u64::from_le_bytes(bytes[last..last + 8].try_into().unwrap());
+    // real + 2^61: times 8 it is real * 8 modulo 2^64.
+    bytes[last..last + 8].copy_from_slice(&(real + (1u64 << 61)).to_le_bytes());
+    std::fs::write(&sets, &bytes).unwrap();
+    let failed = (0..9).any(|b| {
+        matches!(
+            staged::merge_band(&cfg, &work, n, b),
+            Err(DedupError::Format { .. })
+        )
+    });
+    assert!(failed, "a wrapping offset in shingles.bin went unnoticed");
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {

@@ -185,6 +185,53 @@ impl OnDeviceConfig {
         self
     }
 
+    /// Checks the section before a run, so that the on-device plan written at the end
+    /// cannot fail after the data was prepared: reads the model's `config.json` and
+    /// the device profiles (both small), and checks that contexts, prefill chunk,
+    /// attention tile and the targets' context, token counts and latency are
+    /// positive. Messages name the field (`ondevice.targets.latency_ms`).
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::OnDeviceError::Invalid(m));
+        if self.contexts.is_empty() || self.contexts.contains(&0) {
+            return bad("ondevice.contexts must be a non-empty list of positive lengths".into());
+        }
+        if self.planner.prefill_chunk == 0 {
+            return bad("ondevice.planner.prefill_chunk must be at least 1".into());
+        }
+        if self.planner.flash_attention && self.planner.attention_tile == 0 {
+            return bad("ondevice.planner.attention_tile must be at least 1".into());
+        }
+        let t = &self.targets;
+        for (name, v) in [
+            ("ondevice.targets.context", t.context),
+            ("ondevice.targets.completion_tokens", t.completion_tokens),
+            (
+                "ondevice.targets.memory_budget_bytes",
+                t.memory_budget_bytes,
+            ),
+        ] {
+            if v == 0 {
+                return bad(format!("{name} must be at least 1"));
+            }
+        }
+        if !(t.latency_ms.is_finite() && t.latency_ms > 0.0) {
+            return bad(format!(
+                "ondevice.targets.latency_ms = {} must be > 0",
+                t.latency_ms
+            ));
+        }
+        if let Some(q) = &t.format.quant {
+            q.validate().map_err(|e| {
+                crate::OnDeviceError::Invalid(format!("ondevice.targets.format.quant: {e}"))
+            })?;
+        }
+        crate::ModelConfig::from_hf_file(&self.model_config)?;
+        if let Some(p) = &self.devices {
+            DeviceProfiles::load(p)?;
+        }
+        Ok(())
+    }
+
     /// Renders the on-device report; with `length_buckets` (`(upper_bound, docs,
     /// tokens)`, as `sheikh-tokenize` reports them) also the context-coverage table.
     pub fn report(
@@ -235,5 +282,36 @@ mod tests {
         assert!(s.contains("< 50 ms"));
         assert!(s.contains("| 32K | 90.91 % |"));
         assert!(sheikh_core::config::from_yaml_str::<OnDeviceConfig>("bogus: 1").is_err());
+    }
+
+    #[test]
+    fn validate_names_the_bad_field_and_reads_the_model() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let ok = OnDeviceConfig::default().rebase(&root);
+        ok.validate().unwrap();
+        let mut c = ok.clone();
+        c.targets.latency_ms = -5.0;
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("ondevice.targets.latency_ms"));
+        let mut c = ok.clone();
+        c.contexts = vec![2048, 0];
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("ondevice.contexts"));
+        let mut c = ok.clone();
+        c.planner.prefill_chunk = 0;
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("prefill_chunk"));
+        let mut c = ok;
+        c.model_config = root.join("no/such/config.json");
+        assert!(c.validate().is_err());
     }
 }

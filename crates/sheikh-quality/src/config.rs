@@ -388,3 +388,147 @@ impl Default for DecontaminationConfig {
         }
     }
 }
+
+/// `Err` naming `field` unless `v` is a probability/fraction in `[0, 1]`.
+fn fraction(field: &str, v: f64) -> Result<(), crate::QualityError> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(crate::QualityError::InvalidConfig(format!(
+            "{field} = {v} is not in [0, 1]"
+        )))
+    }
+}
+
+/// `Err` naming `field` unless `v` is finite and positive.
+fn positive(field: &str, v: f64) -> Result<(), crate::QualityError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(crate::QualityError::InvalidConfig(format!(
+            "{field} = {v} must be a positive number"
+        )))
+    }
+}
+
+impl QualityConfig {
+    /// Checks what serde cannot: every share and fraction (and the score threshold and
+    /// minimum, scores being in `[0, 1]`) is in `[0, 1]`, lengths are positive, and the
+    /// entropy bound is a number of bits per character (`0..=32`). The message names
+    /// the field (`quality.score.threshold = 1.5 is not in [0, 1]`).
+    pub fn validate(&self) -> Result<(), crate::QualityError> {
+        let m = &self.minified;
+        fraction(
+            "quality.minified.min_long_line_share",
+            m.min_long_line_share,
+        )?;
+        fraction(
+            "quality.minified.max_whitespace_fraction",
+            m.max_whitespace_fraction,
+        )?;
+        positive(
+            "quality.minified.max_mean_line_length",
+            m.max_mean_line_length,
+        )?;
+        fraction(
+            "quality.encoded_data.max_fraction",
+            self.encoded_data.max_fraction,
+        )?;
+        positive("quality.line_length.max_mean", self.line_length.max_mean)?;
+        fraction(
+            "quality.alpha_fraction.min_fraction",
+            self.alpha_fraction.min_fraction,
+        )?;
+        fraction(
+            "quality.html.min_visible_fraction",
+            self.html.min_visible_fraction,
+        )?;
+        fraction(
+            "quality.json.min_alpha_fraction",
+            self.json.min_alpha_fraction,
+        )?;
+        fraction("quality.score.threshold", self.score.threshold)?;
+        fraction("quality.score.min_score", self.score.min_score)?;
+        let bits = self.redaction.high_entropy_min_bits;
+        if !(0.0..=32.0).contains(&bits) {
+            return Err(crate::QualityError::InvalidConfig(format!(
+                "quality.redaction.high_entropy_min_bits = {bits} is not in [0, 32] (bits per character)"
+            )));
+        }
+        if self.json.min_chars > self.json.max_chars {
+            return Err(crate::QualityError::InvalidConfig(format!(
+                "quality.json.min_chars ({}) is above quality.json.max_chars ({})",
+                self.json.min_chars, self.json.max_chars
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl DecontaminationConfig {
+    /// Checks what serde cannot: `ngram` and `min_shared_ngrams` are at least 1.
+    pub fn validate(&self) -> Result<(), crate::QualityError> {
+        if self.ngram == 0 {
+            return Err(crate::QualityError::InvalidConfig(
+                "decontamination.ngram must be at least 1".into(),
+            ));
+        }
+        if self.min_shared_ngrams == 0 {
+            return Err(crate::QualityError::InvalidConfig(
+                "decontamination.min_shared_ngrams must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod validate_tests {
+    use super::*;
+
+    /// A field and a change putting it out of range.
+    type Case = (&'static str, fn(&mut QualityConfig));
+
+    #[test]
+    fn defaults_are_valid_and_out_of_range_fractions_are_named() {
+        QualityConfig::default().validate().unwrap();
+        DecontaminationConfig::default().validate().unwrap();
+        let cases: Vec<Case> = vec![
+            ("quality.score.threshold", |c| c.score.threshold = 1.5),
+            ("quality.score.min_score", |c| c.score.min_score = -0.1),
+            ("quality.minified.min_long_line_share", |c| {
+                c.minified.min_long_line_share = 2.0
+            }),
+            ("quality.minified.max_whitespace_fraction", |c| {
+                c.minified.max_whitespace_fraction = f64::NAN
+            }),
+            ("quality.minified.max_mean_line_length", |c| {
+                c.minified.max_mean_line_length = 0.0
+            }),
+            ("quality.encoded_data.max_fraction", |c| {
+                c.encoded_data.max_fraction = 1.01
+            }),
+            ("quality.line_length.max_mean", |c| {
+                c.line_length.max_mean = -1.0
+            }),
+            ("quality.alpha_fraction.min_fraction", |c| {
+                c.alpha_fraction.min_fraction = -0.5
+            }),
+            ("quality.html.min_visible_fraction", |c| {
+                c.html.min_visible_fraction = 3.0
+            }),
+            ("quality.json.min_alpha_fraction", |c| {
+                c.json.min_alpha_fraction = 1.5
+            }),
+            ("quality.redaction.high_entropy_min_bits", |c| {
+                c.redaction.high_entropy_min_bits = -1.0
+            }),
+        ];
+        for (field, set) in cases {
+            let mut c = QualityConfig::default();
+            set(&mut c);
+            let e = c.validate().unwrap_err().to_string();
+            assert!(e.contains(field), "{field}: {e}");
+        }
+    }
+}

@@ -124,6 +124,12 @@ impl SynthConfig {
                 "ratio mode needs non-zero counts as proportions".into(),
             ));
         }
+        if !(self.options.oversample.is_finite() && self.options.oversample >= 1.0) {
+            return Err(SynthError::Config(format!(
+                "options.oversample must be >= 1, got {}",
+                self.options.oversample
+            )));
+        }
         if self.options.batch_size == 0 {
             return Err(SynthError::Config(
                 "options.batch_size must be at least 1".into(),

@@ -125,12 +125,10 @@ impl TokenizeConfig {
         if self.seq_len == 0 {
             return Err(TokenizeError::Config("seq_len must be > 0".into()));
         }
-        if self.outputs.name.is_empty() || self.outputs.name.contains(['/', '\\']) {
-            return Err(TokenizeError::Config(format!(
-                "outputs.name {:?} must be a non-empty file name",
-                self.outputs.name
-            )));
-        }
+        // The name becomes file names (`megatron/{name}_text_document.bin`, …): one
+        // plain path component, never `..` or a path.
+        sheikh_core::io::validate_file_name("tokenize.outputs.name", &self.outputs.name)
+            .map_err(TokenizeError::Config)?;
         if self.outputs.rows_per_file == 0 || self.outputs.row_group_rows == 0 {
             return Err(TokenizeError::Config(
                 "outputs.rows_per_file and outputs.row_group_rows must be > 0".into(),

@@ -250,6 +250,10 @@ fn hidden(prefix: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Reads an indexed dataset back (for tests and checks): dtype, and every sequence.
+/// Nothing in the files is trusted: the counts must match the `.idx` size exactly
+/// (checked arithmetic), lengths and offsets must be non-negative and every sequence
+/// must lie inside `.bin`, so a damaged or crafted index is an error, never a panic or
+/// a huge allocation.
 pub fn read_indexed_dataset(prefix: impl AsRef<Path>) -> Result<(TokenDtype, Vec<Vec<u32>>)> {
     let prefix = prefix.as_ref();
     let idx_path = with_ext(prefix, "idx");
@@ -267,21 +271,32 @@ pub fn read_indexed_dataset(prefix: impl AsRef<Path>) -> Result<(TokenDtype, Vec
         4 => TokenDtype::I32,
         _ => return Err(bad("unsupported dtype code")),
     };
-    let n = u64_at(18) as usize;
-    let docs = u64_at(26) as usize;
-    if idx.len() != 34 + n * 12 + docs * 8 {
+    let (n, docs) = (u64_at(18), u64_at(26));
+    let expected = n
+        .checked_mul(12)
+        .zip(docs.checked_mul(8))
+        .and_then(|(a, b)| a.checked_add(b))
+        .and_then(|x| x.checked_add(34));
+    if expected != Some(idx.len() as u64) {
         return Err(bad("index size does not match its counts"));
     }
+    // Both counts are now bounded by the index size, so they fit in memory.
+    let n = n as usize;
     let bin_path = with_ext(prefix, "bin");
     let bin = fs::read(&bin_path).map_err(|e| TokenizeError::io(&bin_path, e))?;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let len = i32::from_le_bytes(idx[34 + 4 * i..38 + 4 * i].try_into().expect("4")) as usize;
+        let len = i32::from_le_bytes(idx[34 + 4 * i..38 + 4 * i].try_into().expect("4"));
         let p = 34 + 4 * n + 8 * i;
-        let ptr = i64::from_le_bytes(idx[p..p + 8].try_into().expect("8")) as usize;
-        let bytes = bin
-            .get(ptr..ptr + len * dtype.size())
-            .ok_or_else(|| bad("pointer past the end of .bin"))?;
+        let ptr = i64::from_le_bytes(idx[p..p + 8].try_into().expect("8"));
+        let (Ok(len), Ok(ptr)) = (usize::try_from(len), usize::try_from(ptr)) else {
+            return Err(bad("negative sequence length or offset"));
+        };
+        let bytes = len
+            .checked_mul(dtype.size())
+            .and_then(|l| ptr.checked_add(l))
+            .and_then(|end| bin.get(ptr..end))
+            .ok_or_else(|| bad("sequence past the end of .bin"))?;
         out.push(match dtype {
             TokenDtype::U16 => bytes
                 .chunks_exact(2)

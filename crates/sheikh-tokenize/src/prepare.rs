@@ -67,6 +67,54 @@ impl Default for TrainingPrepConfig {
     }
 }
 
+impl TrainingPrepConfig {
+    /// Checks what serde cannot, naming the field: batch size, accumulation steps and
+    /// devices are at least 1, `epochs` and `learning_rate` positive and finite,
+    /// `warmup_ratio` in `[0, 1]`, and the global batch does not overflow.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(TokenizeError::Config(m));
+        for (name, v) in [
+            (
+                "training.per_device_train_batch_size",
+                self.per_device_train_batch_size,
+            ),
+            (
+                "training.gradient_accumulation_steps",
+                self.gradient_accumulation_steps,
+            ),
+            ("training.devices", self.devices),
+        ] {
+            if v == 0 {
+                return bad(format!("{name} must be at least 1"));
+            }
+        }
+        if self
+            .per_device_train_batch_size
+            .checked_mul(self.gradient_accumulation_steps)
+            .and_then(|b| b.checked_mul(self.devices))
+            .is_none()
+        {
+            return bad("training: per_device_train_batch_size x gradient_accumulation_steps x devices overflows".into());
+        }
+        if !(self.epochs > 0.0 && self.epochs.is_finite()) {
+            return bad(format!("training.epochs = {} must be > 0", self.epochs));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return bad(format!(
+                "training.learning_rate = {} must be > 0",
+                self.learning_rate
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.warmup_ratio) {
+            return bad(format!(
+                "training.warmup_ratio = {} is not in [0, 1]",
+                self.warmup_ratio
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The datasets a training run reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingData {
@@ -176,17 +224,7 @@ pub fn prepare_training(
     config: &TrainingPrepConfig,
     out_dir: impl AsRef<Path>,
 ) -> Result<PreparedTraining> {
-    if config.per_device_train_batch_size == 0
-        || config.gradient_accumulation_steps == 0
-        || config.devices == 0
-    {
-        return Err(TokenizeError::Config(
-            "batch size, accumulation steps and devices must be > 0".into(),
-        ));
-    }
-    if !(config.epochs > 0.0 && config.epochs.is_finite()) {
-        return Err(TokenizeError::Config("epochs must be > 0".into()));
-    }
+    config.validate()?;
     let out_dir = out_dir.as_ref();
     let seq_len = summary.seq_len as u64;
     let tokens = summary.tokens();

@@ -64,28 +64,50 @@ impl AtomicFile {
         &self.tmp_path
     }
 
-    /// Flushes, syncs and renames the file to its final name.
+    /// Flushes, syncs and renames the file to its final name. On any error (a failing
+    /// flush on a full disk, a failing sync or rename) the temporary file is removed, so
+    /// a failed commit leaves nothing behind, under either name.
     pub fn commit(mut self) -> Result<PathBuf> {
-        let writer = self.writer.take().expect("writer present until commit");
+        let Some(writer) = self.writer.take() else {
+            return Err(CoreError::Input {
+                path: self.final_path.clone(),
+                message: "atomic file committed twice".into(),
+            });
+        };
+        // From here on `Drop` no longer removes the temporary file: every error path
+        // below does.
+        match Self::finish(writer, &self.tmp_path, &self.final_path) {
+            Ok(()) => Ok(self.final_path.clone()),
+            Err(e) => {
+                let _ = fs::remove_file(&self.tmp_path);
+                Err(e)
+            }
+        }
+    }
+
+    fn finish(writer: BufWriter<File>, tmp_path: &Path, final_path: &Path) -> Result<()> {
         let file = writer
             .into_inner()
-            .map_err(|e| CoreError::io(&self.tmp_path, e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| CoreError::io(&self.tmp_path, e))?;
+            .map_err(|e| CoreError::io(tmp_path, e.into_error()))?;
+        file.sync_all().map_err(|e| CoreError::io(tmp_path, e))?;
         drop(file);
-        fs::rename(&self.tmp_path, &self.final_path)
-            .map_err(|e| CoreError::io(&self.final_path, e))?;
-        Ok(self.final_path.clone())
+        fs::rename(tmp_path, final_path).map_err(|e| CoreError::io(final_path, e))
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.as_mut().expect("not committed").write(buf)
+        match self.writer.as_mut() {
+            Some(w) => w.write(buf),
+            None => Err(io::Error::other("atomic file already committed")),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.as_mut().expect("not committed").flush()
+        match self.writer.as_mut() {
+            Some(w) => w.flush(),
+            None => Err(io::Error::other("atomic file already committed")),
+        }
     }
 }
 
@@ -112,5 +134,45 @@ mod tests {
         }
         assert!(!path.exists());
         assert_eq!(fs::read_dir(dir.path().join("sub")).unwrap().count(), 0);
+    }
+
+    /// A failing final flush (a full disk, simulated by writing through `/dev/full`)
+    /// is an error and leaves no temporary file behind.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn failed_flush_on_commit_removes_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stats.json");
+        let mut f = AtomicFile::create(&path).unwrap();
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        f.writer = Some(BufWriter::with_capacity(1 << 20, full));
+        // Buffered: the write succeeds, the flush inside commit fails.
+        f.write_all(b"{\"docs\": 1}").unwrap();
+        let tmp = f.tmp_path().to_path_buf();
+        assert!(tmp.exists());
+        let err = f.commit().unwrap_err();
+        assert!(err.to_string().contains(".stats.json.tmp"), "{err}");
+        assert!(!tmp.exists(), "temporary file left behind");
+        assert!(!path.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// A failing rename (the final name is a non-empty directory) is an error and
+    /// leaves no temporary file behind.
+    #[test]
+    fn failed_rename_on_commit_removes_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("keep"), b"x").unwrap();
+        let mut f = AtomicFile::create(&path).unwrap();
+        f.write_all(b"# report").unwrap();
+        let tmp = f.tmp_path().to_path_buf();
+        assert!(f.commit().is_err());
+        assert!(!tmp.exists(), "temporary file left behind");
+        assert_eq!(fs::read(path.join("keep")).unwrap(), b"x");
     }
 }

@@ -9,6 +9,7 @@ mod atomic;
 mod decode;
 mod dir;
 mod jsonl;
+mod output_dir;
 mod parquet;
 mod paths;
 mod record;
@@ -19,6 +20,10 @@ pub use decode::{decode_bytes, decode_content, looks_binary, DecodeOptions, Deco
 pub use dir::{source_walk, source_walk_with, DirectoryReader, DirectoryReaderBuilder};
 pub use jsonl::{
     has_suffix, list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES,
+};
+pub use output_dir::{
+    check_disjoint, claim_output_dir, paths_overlap, read_success, validate_file_name,
+    verify_success, write_success, SuccessEntry, SuccessManifest, RUN_MARKER, SUCCESS_FILE,
 };
 pub use parquet::{document_schema, documents_to_record_batch, ParquetFormat, ParquetReader};
 pub use paths::{PathFlags, VendoredPolicy};

@@ -69,6 +69,15 @@ impl Default for WriterOptions {
     }
 }
 
+impl WriterOptions {
+    /// Checks the options: `prefix` must be one plain file name (no `/`, `\`, `..`,
+    /// `.`, NUL, not empty), so shards stay inside their directory. `section` names the
+    /// config section in the message (`output.shards`).
+    pub fn validate(&self, section: &str) -> std::result::Result<(), String> {
+        crate::io::validate_file_name(&format!("{section}.prefix"), &self.prefix)
+    }
+}
+
 /// Writes documents into `dir/PREFIX-00000.EXT`, `dir/PREFIX-00001.EXT`, … starting a new
 /// shard once the current one holds `shard_bytes` of content. Shard boundaries depend
 /// only on the documents' sizes, never on batch boundaries or thread count. Each shard
@@ -130,6 +139,13 @@ impl<F: ShardFormat<R>, R: Record> ShardedWriter<F, R> {
         let mut start = 0;
         while start < records.len() {
             if self.current.is_none() {
+                // Never a shard outside `dir`, whoever built the options.
+                crate::io::validate_file_name("shard prefix", &self.options.prefix).map_err(
+                    |message| crate::CoreError::Output {
+                        path: self.dir.clone(),
+                        message,
+                    },
+                )?;
                 let path = self.shard_path(self.next_index);
                 self.next_index += 1;
                 let enc = self.format.open(AtomicFile::create(path)?)?;
@@ -166,5 +182,33 @@ impl<F: ShardFormat<Document>> DocumentWriter for ShardedWriter<F, Document> {
 
     fn finish(&mut self) -> Result<Vec<PathBuf>> {
         self.finish_records()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::JsonlFormat;
+    use crate::Language;
+
+    #[test]
+    fn a_prefix_that_is_not_a_file_name_writes_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b");
+        let opts = WriterOptions {
+            prefix: "../../x".into(),
+            ..Default::default()
+        };
+        assert!(opts
+            .validate("output.shards")
+            .unwrap_err()
+            .contains("output.shards.prefix"));
+        let mut w = ShardedWriter::new(&dir, JsonlFormat, opts);
+        let err = w
+            .write_batch(&[Document::new("x".to_string(), Language::Other)])
+            .unwrap_err();
+        assert!(err.to_string().contains("../../x"), "{err}");
+        assert!(!root.path().join("x-00000.jsonl").exists());
+        assert!(!root.path().join(".x-00000.jsonl.tmp").exists());
     }
 }
