@@ -13,7 +13,11 @@
 //! | `dedup-cluster` | 1 | all pairs | `WORK/dedup/clusters/`, `WORK/dedup/positions.json` |
 //! | `dedup-filter --shard S` | N | the filtered shard, its removal list | `OUT/data/PREFIX-S-*.parquet`, `OUT/pairs/`, `OUT/rejected/dedup-S-*.jsonl`, `WORK/report/`, `WORK/stats/dedup-filter-S.json` |
 //! | `tokenize --shard S` (with a tokenize config) | N | the shard's final data | `OUT/tokens/shard-S/` (Megatron, flat, packed Parquet, `dataset.json`), `WORK/stats/tokenize-S.json` |
-//! | `report` | 1 | every shard's statistics and measurements | `OUT/stats.{json,md}`, `OUT/dedup.json`, `OUT/report.{json,md,html}`, `OUT/timings.json` |
+//! | `report` | 1 | every shard's statistics and measurements | `OUT/stats.{json,md}`, `OUT/dedup.json`, `OUT/report.{json,md,html}`, `OUT/timings.json`, then `OUT/_SUCCESS` (every output file with size and xxh3-128, written last) |
+//!
+//! `plan` claims the output directory: it must be new or empty, apart from the input
+//! and the work directory, unless `--overwrite` replaces a previous sheikh run there
+//! (only the files that run wrote). `--num-shards` is at most the number of input files.
 //!
 //! The shard assignment is a pure function of the sorted input file list
 //! ([`assign_shards`]); shards are contiguous, so the staged run keeps exactly the

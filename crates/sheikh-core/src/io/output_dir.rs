@@ -238,7 +238,9 @@ pub fn claim_output_dir(dir: &Path, overwrite: bool) -> Result<()> {
         path: dir.to_path_buf(),
         message,
     };
-    match fs::symlink_metadata(dir) {
+    // The directory itself may be a symbolic link (to a bigger disk); nothing inside
+    // it is followed.
+    match fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
             return write_marker(dir);
@@ -327,6 +329,13 @@ pub fn claim_output_dir(dir: &Path, overwrite: bool) -> Result<()> {
 }
 
 fn checksum(path: &Path) -> Result<(u64, String)> {
+    let meta = fs::symlink_metadata(path).map_err(|e| CoreError::io(path, e))?;
+    if !meta.is_file() {
+        return Err(CoreError::Output {
+            path: path.to_path_buf(),
+            message: "not a regular file (a run writes only regular files)".into(),
+        });
+    }
     let mut f = File::open(path).map_err(|e| CoreError::io(path, e))?;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -481,6 +490,31 @@ mod tests {
         touch(&d.path().join("data/part-00001.jsonl"), "{}\n");
         let e = verify_success(d.path()).unwrap_err().to_string();
         assert!(e.contains("part-00001"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_output_directory_is_accepted_and_links_inside_are_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("disk");
+        fs::create_dir(&real).unwrap();
+        let link = d.path().join("out");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        claim_output_dir(&link, false).unwrap();
+        assert!(real.join(RUN_MARKER).exists());
+        // An unfinished run holding a link to elsewhere: it is not a regular file of a
+        // finished output, and overwrite removes the link only.
+        let elsewhere = d.path().join("elsewhere");
+        touch(&elsewhere.join("keep.txt"), "keep");
+        fs::create_dir(real.join("data")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, real.join("data/link")).unwrap();
+        assert!(write_success(&link).is_err());
+        claim_output_dir(&link, true).unwrap();
+        assert!(!real.join("data/link").exists());
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]
