@@ -146,5 +146,48 @@ fn pairs(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, validation, pairs);
+/// `levels` nested `<div>`s, each closed: 11 bytes a level.
+fn nested_divs(bytes: usize) -> String {
+    let levels = bytes / 11;
+    let mut s = String::with_capacity(levels * 11);
+    for _ in 0..levels {
+        s.push_str("<div>");
+    }
+    for _ in 0..levels {
+        s.push_str("</div>");
+    }
+    s
+}
+
+/// HTML validation time against nesting depth: it must grow linearly with the size
+/// (tree-sitter-html did not: 81 KB 0.35 s, 324 KB 2.7 s, 648 KB past the 5 s limit).
+/// Figures in docs/benchmarks/html.md.
+fn nested_html(c: &mut Criterion) {
+    let validator = Validator::default();
+    let mut group = c.benchmark_group("nested_html");
+    group.sample_size(10);
+    for (label, bytes) in [
+        ("81KB", 81_000),
+        ("324KB", 324_000),
+        ("648KB", 648_000),
+        ("1.3MB", 1_300_000),
+    ] {
+        let text = nested_divs(bytes);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(label, |b| {
+            b.iter(|| black_box(validator.validate(black_box(&text), Language::Html)))
+        });
+        // The worst case that is fully checked: blocks nested 200 deep (under the
+        // default `max_nesting` of 256), side by side.
+        let block = nested_divs(200 * 11);
+        let text = format!("<!doctype html>{}", block.repeat(bytes / block.len()));
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(format!("blocks200/{label}"), |b| {
+            b.iter(|| black_box(validator.validate(black_box(&text), Language::Html)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, validation, pairs, nested_html);
 criterion_main!(benches);

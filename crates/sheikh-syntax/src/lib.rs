@@ -6,9 +6,10 @@
 //! - [`Validator`] / [`validate`]: one entry point over a text and a [`Language`](sheikh_core::Language) (or a
 //!   [`Document`](sheikh_core::Document)), returning a typed [`SyntaxReport`]: a
 //!   [`Verdict`], located [`SyntaxIssue`]s of an [`IssueKind`], and [`Structure`] facts
-//!   (node count, maximum depth, bytes in error nodes). JavaScript/JSX, TypeScript, TSX,
-//!   CSS and HTML use tree-sitter (HTML adds tag-balance checks and validates inline
-//!   scripts and styles); XML/SVG uses quick-xml; MDX and Markdown the `markdown` crate
+//!   (node count, maximum depth, bytes in error nodes). JavaScript/JSX, TypeScript, TSX
+//!   and CSS use tree-sitter; HTML uses html5ever (the WHATWG algorithm, every parse
+//!   error counted as in html5lib's strict mode) and validates inline scripts and
+//!   styles with tree-sitter; XML/SVG uses quick-xml; MDX and Markdown the `markdown` crate
 //!   with JavaScript hooks; JSON serde_json. Parse time and size are bounded and
 //!   reported as [`Verdict::Timeout`] / [`Verdict::TooLarge`] / [`Verdict::TooDeep`].
 //! - [`pairs`]: CodeSearchNet-style code-comment pairs ([`CodePair`]) from JSDoc blocks

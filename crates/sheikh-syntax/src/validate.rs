@@ -22,8 +22,9 @@ pub struct ValidateOptions {
     pub max_bytes: usize,
     /// Issues kept in a report; all are counted (default 16).
     pub max_issues: usize,
-    /// Nesting limit for the recursive parsers (Markdown/MDX, JSON): deeper texts are
-    /// [`Verdict::TooDeep`] instead of risking the stack (default 256).
+    /// Nesting limit for the recursive parsers (Markdown/MDX, JSON) and for HTML
+    /// elements (the WHATWG algorithm's scope checks are linear in the depth, so deep
+    /// nesting is quadratic): deeper texts are [`Verdict::TooDeep`] (default 256).
     pub max_nesting: u32,
     /// Markdown/MDX with a block of more consecutive non-blank lines than this is not
     /// parsed: [`Verdict::TooLarge`] (the `markdown` parser is quadratic in a

@@ -177,11 +177,11 @@ fn html() {
         IssueKind::MismatchedTag,
         3,
     );
-    // At the top level tree-sitter-html makes a stray closing tag an ERROR node.
+    // A stray closing tag at the top level (html5lib: unexpected-end-tag).
     invalid(
         "<p>x</p>\n</div>",
         Language::Html,
-        IssueKind::UnexpectedToken,
+        IssueKind::UnexpectedClosingTag,
         2,
     );
     invalid(
@@ -190,16 +190,17 @@ fn html() {
         IssueKind::UnclosedTag,
         2,
     );
-    // Unclosed at the end of the file: tree-sitter-html gives up with an ERROR node.
+    // Unclosed at the end of the file (html5lib: expected-closing-tag-but-got-eof),
+    // located at the outermost unclosed element.
     invalid(
         "<section>\n<div>unclosed",
         Language::Html,
-        IssueKind::UnexpectedToken,
+        IssueKind::UnclosedTag,
         1,
     );
     // Inline script and style are validated with their grammars, located in the page.
     let r = invalid(
-        "<html>\n<script>\nlet a = ;\n</script>\n</html>",
+        "<!DOCTYPE html><html>\n<script>\nlet a = ;\n</script>\n</html>",
         Language::Html,
         IssueKind::UnexpectedToken,
         3,
