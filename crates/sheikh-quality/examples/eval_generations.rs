@@ -37,6 +37,15 @@ struct Args {
     /// Time limit per run, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
+    /// Run generated code even when network isolation (`unshare -rn`) is unavailable.
+    #[arg(long)]
+    allow_network: bool,
+    /// Memory limit per run, in MiB.
+    #[arg(long, default_value_t = 512)]
+    memory_mb: u64,
+    /// Disk limit per run, in MiB.
+    #[arg(long, default_value_t = 64)]
+    disk_mb: u64,
     /// Write the JSON report here.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -66,6 +75,9 @@ fn main() -> Result<()> {
         execute: args.execute,
         exec: ExecConfig {
             timeout_ms: args.timeout_ms,
+            allow_network: args.allow_network,
+            memory_mb: args.memory_mb,
+            disk_mb: args.disk_mb,
             ..Default::default()
         },
         ..Default::default()

@@ -31,6 +31,10 @@ pub enum EvalError {
     /// CodeBLEU is only defined here for JavaScript, JSX, TypeScript and TSX.
     #[error("CodeBLEU is not available for {0} (JavaScript, JSX, TypeScript, TSX only)")]
     UnsupportedLanguage(Language),
+    /// Execution was asked for but the sandbox cannot be set up (no network isolation
+    /// without `allow_network`, no resource limits): untrusted code is not run.
+    #[error("sandbox unavailable: {0}")]
+    SandboxUnavailable(String),
     /// A setting is out of range.
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),

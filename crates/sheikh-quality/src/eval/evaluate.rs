@@ -78,7 +78,8 @@ pub struct Evaluator {
 
 impl Evaluator {
     /// Checks the settings and, when execution is asked for, looks for node (its
-    /// absence is reported, not an error).
+    /// absence is reported, not an error) and sets up the sandbox (fails closed with
+    /// [`EvalError::SandboxUnavailable`] when it cannot be).
     pub fn new(config: EvalConfig) -> Result<Self, EvalError> {
         if config.ks.is_empty() || config.ks.contains(&0) {
             return Err(EvalError::InvalidConfig(format!(
@@ -101,9 +102,11 @@ impl Evaluator {
             scorers.insert(lang, CodeBleu::with_config(lang, config.codebleu)?);
         }
         let runner = if config.execute {
-            NodeRunner::detect(config.exec.clone())
-                .map(Some)
-                .map_err(|e| e.reason)
+            match NodeRunner::detect(config.exec.clone()) {
+                Ok(r) => Ok(Some(r)),
+                Err(e) if e.refused => return Err(EvalError::SandboxUnavailable(e.reason)),
+                Err(e) => Err(e.reason),
+            }
         } else {
             Ok(None)
         };
