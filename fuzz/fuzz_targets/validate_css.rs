@@ -1,0 +1,11 @@
+//! CSS validation: no panic, a consistent report.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use sheikh_core::Language;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    sheikh_fuzz::check_validation(text, Language::Css);
+});
