@@ -319,7 +319,9 @@ impl State<'_> {
         let last_lt = text[cs..ce]
             .rfind('<')
             .map_or(self.last_lt.get(), |i| cs + i);
-        let tag = (!eof && text[..ce].ends_with('>') && last_lt < ce).then(|| &text[last_lt..ce]);
+        let tag = (!eof && text[..ce].ends_with('>') && last_lt < ce)
+            .then(|| &text[last_lt..ce])
+            .filter(|t| t.starts_with('<'));
         let end_tag_name = tag.and_then(|t| t.strip_prefix("</")).map(|t| {
             t.trim_end_matches('>')
                 .split(|c: char| c.is_ascii_whitespace() || c == '/')
@@ -394,7 +396,9 @@ impl State<'_> {
             return self.push(kind, here, ce, message);
         }
         if let Some(tag) = tag.filter(|t| !t.starts_with("<!") && !t.starts_with("<?")) {
-            let name: String = tag[1..]
+            let name: String = tag
+                .get(1..)
+                .unwrap_or("")
                 .chars()
                 .take_while(|c| !c.is_ascii_whitespace() && *c != '>' && *c != '/')
                 .take(40)

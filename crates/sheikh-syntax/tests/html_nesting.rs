@@ -95,3 +95,15 @@ fn html5lib_errors_are_located() {
         .iter()
         .any(|i| i.kind == IssueKind::DuplicateAttribute && i.line == 3));
 }
+
+#[test]
+fn errors_before_any_tag_start_do_not_slice_inside_characters() {
+    // A tag-like error chunk with no `<` before it, starting with a multi-byte char.
+    for text in ["é */>", "é />", "ü\n</x>é>", "日本語>"] {
+        let r = validate(text, Language::Html);
+        assert!(r.verdict.is_checked(), "{text:?}: {:?}", r.verdict);
+        for i in &r.issues {
+            assert!(text.is_char_boundary(i.start_byte), "{text:?}: {i:?}");
+        }
+    }
+}
