@@ -83,7 +83,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) -> Result<Structure, Unchecked> {
         if msg.starts_with("recursion limit exceeded") {
             return Err(Unchecked::TooDeep);
         }
-        let offset = line_col_to_offset(ctx.text, e.line(), e.column());
+        // serde_json saw the text without its BOM: shift its position back.
+        let bom = ctx.text.len() - text.len();
+        let offset = bom + line_col_to_offset(text, e.line(), e.column());
         let kind = if e.is_eof() {
             IssueKind::MissingNode
         } else {

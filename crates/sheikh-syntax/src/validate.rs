@@ -74,9 +74,23 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Records an issue. Offsets from a sub-parser may point inside a character (a BOM
+    /// it skipped, a byte column); they are moved back to the character's start so that
+    /// every reported span can be sliced from the text.
     pub(crate) fn issue(&mut self, kind: IssueKind, start: usize, end: usize, msg: String) {
+        let start = floor_char_boundary(self.text, start);
+        let end = floor_char_boundary(self.text, end);
         self.sink.push(&self.index, kind, start, end, msg);
     }
+}
+
+/// The largest char boundary of `text` at or before `i` (clamped to the text's length).
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Validates texts; cheap to create and to share between threads (parsers live in

@@ -260,3 +260,23 @@ fn quadratic_markdown_shapes_are_refused_fast() {
         assert!(v.validate(&ok, lang).verdict.is_checked());
     }
 }
+
+/// Fuzz findings (fuzz/seeds/validate_{xml,json}/bom-issue-offset): an issue reported
+/// right after one or two byte-order marks pointed inside a character.
+#[test]
+fn issues_after_a_bom_start_on_a_character_boundary() {
+    let v = sheikh_syntax::Validator::default();
+    for (text, lang) in [
+        ("\u{feff}\u{feff}\u{1a}", sheikh_core::Language::Xml),
+        ("\u{feff}\t(\0\0", sheikh_core::Language::Json),
+        ("\u{feff}{\"a\": }", sheikh_core::Language::Json),
+    ] {
+        let r = v.validate(text, lang);
+        assert!(r.error_count > 0, "{text:?}: {r:?}");
+        for i in &r.issues {
+            assert!(text.is_char_boundary(i.start_byte), "{text:?}: {i:?}");
+            assert!(text.is_char_boundary(i.end_byte), "{text:?}: {i:?}");
+            let _ = &text[i.start_byte..i.end_byte];
+        }
+    }
+}
