@@ -1162,7 +1162,17 @@ fn open_input(
                     std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
                 }
                 if std::fs::hard_link(&src, &dst).is_err() {
-                    std::fs::copy(&src, &dst).map_err(|e| CliError::io(&src, e))?;
+                    let regular = std::fs::symlink_metadata(&src)
+                        .map_err(|e| CliError::io(&src, e))?
+                        .is_file();
+                    if regular {
+                        std::fs::copy(&src, &dst).map_err(|e| CliError::io(&src, e))?;
+                    } else {
+                        // Never copy a FIFO or a device (copying blocks or reads forever):
+                        // a link to it is counted as `not_regular_file` all the same.
+                        std::os::unix::fs::symlink(&src, &dst)
+                            .map_err(|e| CliError::io(&dst, e))?;
+                    }
                 }
             }
             let mut b = DirectoryReader::builder(&tree)

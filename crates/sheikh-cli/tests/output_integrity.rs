@@ -202,3 +202,41 @@ fn compare_sees_differences_in_documents_a_reader_would_reject() {
         assert_eq!(c.bytes, (same.content.len() + big.len()) as u64);
     }
 }
+
+/// Symbolic links and FIFOs in a source tree are counted as `not_regular_file` by the
+/// sharded run too (not skipped uncounted by `plan`), and the books balance.
+#[test]
+fn sharded_run_counts_links_and_fifos() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let repo = input.join("acme");
+    std::fs::create_dir_all(&repo).unwrap();
+    for i in 0..3 {
+        std::fs::write(
+            repo.join(format!("m{i}.js")),
+            format!("export function f{i}(a, b) {{\n  return a * {i} + b;\n}}\n"),
+        )
+        .unwrap();
+    }
+    std::os::unix::fs::symlink(repo.join("m0.js"), repo.join("link.js")).unwrap();
+    std::os::unix::fs::symlink(repo.join("missing.js"), repo.join("dangling.js")).unwrap();
+    let fifo = repo.join("pipe.js");
+    let ok = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(ok.success());
+    let out = dir.path().join("out");
+    let config = write_config_with_input(dir.path(), &out, Some(&input));
+    let o = sheikh(
+        &config,
+        &dir.path().join("w"),
+        &["run", "--num-shards", "2"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = balanced_stats(&out);
+    assert_eq!(s.read.input.docs, 6, "{:?}", s.read);
+    assert_eq!(
+        s.read.dropped[&sheikh::core::Reason::NotRegularFile].docs,
+        3,
+        "{:?}",
+        s.read
+    );
+}
