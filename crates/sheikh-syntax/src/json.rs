@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 use crate::report::{IssueKind, Structure};
 use crate::validate::{Ctx, Unchecked};
@@ -82,6 +83,18 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) -> Result<Structure, Unchecked> {
         let msg = e.to_string();
         if msg.starts_with("recursion limit exceeded") {
             return Err(Unchecked::TooDeep);
+        }
+        // RFC 8259 lets any number through the grammar; only our counting visitor needs
+        // it as an f64. A number beyond f64 is valid JSON: check the syntax without
+        // converting numbers (the structure counts then stop at that number).
+        if msg.starts_with("number out of range") {
+            let mut de = serde_json::Deserializer::from_str(text);
+            if IgnoredAny::deserialize(&mut de)
+                .and_then(|_| de.end())
+                .is_ok()
+            {
+                return Ok(st);
+            }
         }
         // serde_json saw the text without its BOM: shift its position back.
         let bom = ctx.text.len() - text.len();

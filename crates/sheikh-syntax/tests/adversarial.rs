@@ -280,3 +280,17 @@ fn issues_after_a_bom_start_on_a_character_boundary() {
         }
     }
 }
+
+/// Fuzz finding (fuzz/seeds/validate_json/float-out-of-range): RFC 8259 has no range
+/// limit on numbers; a number beyond f64 is valid JSON (serde_json's syntax check and
+/// node's `JSON.parse` accept it), an unterminated one is not.
+#[test]
+fn json_numbers_beyond_f64_are_valid_json() {
+    let v = sheikh_syntax::Validator::default();
+    for text in ["914.77777777777777087770e777", "[1e400, {\"a\": -1e999}]"] {
+        let r = v.validate(text, sheikh_core::Language::Json);
+        assert_eq!(r.verdict, sheikh_syntax::Verdict::Valid, "{text}: {r:?}");
+    }
+    let r = v.validate("[1e400, ", sheikh_core::Language::Json);
+    assert_eq!(r.verdict, sheikh_syntax::Verdict::Invalid);
+}
