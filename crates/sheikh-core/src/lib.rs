@@ -45,7 +45,7 @@ pub use document::{Document, Metadata};
 pub use error::{CoreError, Result};
 pub use langid::{Detection, LanguageIdentifier};
 pub use language::{Language, UnknownLanguage};
-pub use language_stage::{LanguageConfig, LanguageFilter};
+pub use language_stage::{JsxInJs, LanguageConfig, LanguageFilter};
 pub use pipeline::{
     write_json_atomic, Pipeline, Progress, RejectedPolicy, Sinks, DEFAULT_REJECTED_MAX_BYTES,
 };

@@ -628,7 +628,7 @@ fn utf16_and_utf8_bom_files_are_decoded() {
 }
 
 #[test]
-fn legacy_encodings_are_transcoded_only_when_asked() {
+fn legacy_encodings_are_transcoded_by_default_and_rejected_when_turned_off() {
     let dir = tempfile::tempdir().unwrap();
     let samples = [
         (
@@ -660,19 +660,26 @@ fn legacy_encodings_are_transcoded_only_when_asked() {
         junk.splice(i..i, [0x81, b' ']);
     }
     std::fs::write(dir.path().join("d-junk.js"), junk).unwrap();
-    // By default: each is invalid_utf8.
-    let r = collect(DirectoryReader::builder(dir.path()).build().unwrap());
+    // Turned off: each is invalid_utf8.
+    let off = ReadOptions {
+        legacy_encodings: false,
+        ..Default::default()
+    };
+    let r = collect(
+        DirectoryReader::builder(dir.path())
+            .options(off)
+            .build()
+            .unwrap(),
+    );
     assert!(r.docs.is_empty());
     assert_eq!(r.rejected.len(), 4);
     assert!(r
         .rejected
         .iter()
         .all(|x| x.rejection.reason == Reason::InvalidUtf8));
-    // Asked for: each legacy file is decoded exactly, the junk is still rejected.
-    let opts = ReadOptions {
-        legacy_encodings: true,
-        ..Default::default()
-    };
+    // By default (#15): each legacy file is decoded exactly, the junk is still rejected.
+    let opts = ReadOptions::default();
+    assert!(opts.legacy_encodings);
     let r = collect(
         DirectoryReader::builder(dir.path())
             .options(opts.clone())

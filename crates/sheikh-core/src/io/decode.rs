@@ -82,7 +82,28 @@ pub fn decode_content(bytes: Vec<u8>) -> Result<String, Rejection> {
 /// assert_eq!(d.text, "// café crème brûlée\nlet x = 1;\n");
 /// assert_eq!(d.encoding, Some("windows-1252"));
 /// ```
-pub fn decode_bytes(mut bytes: Vec<u8>, options: DecodeOptions) -> Result<Decoded, Rejection> {
+pub fn decode_bytes(bytes: Vec<u8>, options: DecodeOptions) -> Result<Decoded, Rejection> {
+    decode_bytes_declared(bytes, None, options)
+}
+
+/// Decodes raw bytes whose encoding the input declares (`declared`: a WHATWG label such
+/// as The Stack v2's `src_encoding` column, `"Shift_JIS"`, `"windows-1252"`). The order
+/// of evidence: a byte-order mark, then the declared encoding, then (for bytes that are
+/// not UTF-8, with `options.legacy_encodings`) detection. An unknown label is ignored; a
+/// declared encoding is held to the same `max_replacement_share` as a detected one.
+///
+/// ```
+/// use sheikh_core::io::{decode_bytes_declared, DecodeOptions};
+/// let sjis = b"// \x93\xfa\x96\x7b\x8c\xea\n".to_vec(); // "// 日本語" in Shift-JIS
+/// let d = decode_bytes_declared(sjis, Some("Shift_JIS"), DecodeOptions::default()).unwrap();
+/// assert_eq!(d.text, "// 日本語\n");
+/// assert_eq!(d.encoding, Some("Shift_JIS"));
+/// ```
+pub fn decode_bytes_declared(
+    mut bytes: Vec<u8>,
+    declared: Option<&str>,
+    options: DecodeOptions,
+) -> Result<Decoded, Rejection> {
     let utf16 = if bytes.starts_with(b"\xff\xfe") {
         Some(UTF_16LE)
     } else if bytes.starts_with(b"\xfe\xff") {
@@ -116,6 +137,12 @@ pub fn decode_bytes(mut bytes: Vec<u8>, options: DecodeOptions) -> Result<Decode
             "NUL byte or binary magic number",
         ));
     }
+    if let Some(enc) = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
+        if enc != encoding_rs::UTF_8 && enc != UTF_16LE && enc != UTF_16BE {
+            let (text, _) = enc.decode_without_bom_handling(&bytes);
+            return checked_share(text.into_owned(), enc, options.max_replacement_share);
+        }
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
             text,
@@ -140,6 +167,15 @@ fn decode_legacy(bytes: &[u8], max_share: f64) -> Result<Decoded, Rejection> {
     detector.feed(bytes, true);
     let enc: &'static Encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
     let (text, _, _) = enc.decode(bytes);
+    checked_share(text.into_owned(), enc, max_share)
+}
+
+/// Rejects transcoded text with too many undecodable characters.
+fn checked_share(
+    text: String,
+    enc: &'static Encoding,
+    max_share: f64,
+) -> Result<Decoded, Rejection> {
     // Undecodable bytes become U+FFFD; in single-byte encodings they become C1 control
     // characters (U+0080..U+009F), which real text never holds: both count.
     let (chars, replaced) = text.chars().fold((0usize, 0usize), |(n, r), c| {
@@ -157,7 +193,7 @@ fn decode_legacy(bytes: &[u8], max_share: f64) -> Result<Decoded, Rejection> {
             ),
         ));
     }
-    checked_text(text.into_owned(), Some(enc.name()))
+    checked_text(text, Some(enc.name()))
 }
 
 /// The empty and NUL checks on decoded text.

@@ -16,7 +16,9 @@ mod record;
 mod writer;
 
 pub use atomic::AtomicFile;
-pub use decode::{decode_bytes, decode_content, looks_binary, DecodeOptions, Decoded};
+pub use decode::{
+    decode_bytes, decode_bytes_declared, decode_content, looks_binary, DecodeOptions, Decoded,
+};
 pub use dir::{source_walk, source_walk_with, DirectoryReader, DirectoryReaderBuilder};
 pub use jsonl::{
     has_suffix, list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES,
@@ -115,8 +117,8 @@ pub struct ReadOptions {
     pub follow_symlinks: bool,
     /// Raw bytes (source-tree files, binary content columns) that are not UTF-8 and not
     /// binary: detect a legacy encoding (Shift-JIS, ISO-8859-2, windows-1252…) and
-    /// transcode, recording `metadata.source_encoding` (default `false`: such input is an
-    /// `invalid_utf8` rejection). UTF-16 with a byte-order mark is always decoded.
+    /// transcode, recording `metadata.source_encoding` (default `true`; `false` makes such
+    /// input an `invalid_utf8` rejection). UTF-16 with a byte-order mark is always decoded.
     pub legacy_encodings: bool,
     /// With `legacy_encodings`, the largest share of replacement characters (U+FFFD, or
     /// C1 controls from single-byte encodings) in the decoded text that is still kept;
@@ -133,7 +135,7 @@ impl Default for ReadOptions {
             vendored: VendoredPolicy::Flag,
             langid_window: 16 * 1024,
             follow_symlinks: false,
-            legacy_encodings: false,
+            legacy_encodings: true,
             max_replacement_share: 0.001,
         }
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, Metadata};
-use crate::io::decode::decode_bytes;
+use crate::io::decode::decode_bytes_declared;
 use crate::io::ReadOptions;
 use crate::langid::LanguageIdentifier;
 use crate::language::Language;
@@ -172,7 +172,12 @@ impl RecordParts {
                 if b.len() > opts.max_doc_bytes {
                     return Err(too_large(b.len(), opts));
                 }
-                let decoded = decode_bytes(b, opts.decode_options())?;
+                // The Stack v2 declares each file's encoding in `src_encoding`.
+                let declared = metadata
+                    .get("src_encoding")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                let decoded = decode_bytes_declared(b, declared.as_deref(), opts.decode_options())?;
                 if let Some(enc) = decoded.encoding {
                     metadata.insert("source_encoding".into(), enc.into());
                 }

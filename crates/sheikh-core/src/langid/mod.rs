@@ -14,8 +14,10 @@
 
 mod content;
 mod extensions;
+mod grammar;
 
 pub use extensions::extension_table;
+pub use grammar::{GrammarCheck, SharedGrammar};
 
 use serde::{Deserialize, Serialize};
 
@@ -51,15 +53,32 @@ pub struct Detection {
     pub method: Method,
 }
 
+/// Texts longer than this are not parsed to decide the JavaScript family; the content
+/// features decide them (default of [`LanguageIdentifier::with_max_parse_bytes`]).
+pub const DEFAULT_MAX_PARSE_BYTES: usize = 4 << 20;
+
 /// Identifies languages from paths and content. Cheap to clone and `Sync`.
+///
+/// From content, weighted features over the first window decide the family (markup,
+/// style, data, prose, script). With a [`GrammarCheck`] ([`with_grammar`](Self::with_grammar)),
+/// a text that is not markup (it does not start with `<`) or JSON is then given to the
+/// parsers, least language first — JavaScript, JSX, TypeScript, TSX — and the first
+/// that accepts the whole text decides; the features stay the decision when nothing
+/// parses (a broken file still needs a label).
 #[derive(Debug, Clone)]
 pub struct LanguageIdentifier {
     window: usize,
+    grammar: Option<SharedGrammar>,
+    max_parse_bytes: usize,
 }
 
 impl Default for LanguageIdentifier {
     fn default() -> Self {
-        LanguageIdentifier { window: 16 * 1024 }
+        LanguageIdentifier {
+            window: 16 * 1024,
+            grammar: None,
+            max_parse_bytes: DEFAULT_MAX_PARSE_BYTES,
+        }
     }
 }
 
@@ -68,7 +87,26 @@ impl LanguageIdentifier {
     pub fn with_window(window: usize) -> Self {
         LanguageIdentifier {
             window: window.max(256),
+            ..Default::default()
         }
+    }
+
+    /// Decides the JavaScript family from content by parsing with `grammar`.
+    pub fn with_grammar(mut self, grammar: SharedGrammar) -> Self {
+        self.grammar = Some(grammar);
+        self
+    }
+
+    /// Texts longer than `bytes` are not parsed for identification (default
+    /// [`DEFAULT_MAX_PARSE_BYTES`]).
+    pub fn with_max_parse_bytes(mut self, bytes: usize) -> Self {
+        self.max_parse_bytes = bytes;
+        self
+    }
+
+    /// The grammar check, if any.
+    pub fn grammar(&self) -> Option<&SharedGrammar> {
+        self.grammar.as_ref()
     }
 
     /// Identifies a document from its path (if any) and content.
@@ -115,17 +153,57 @@ impl LanguageIdentifier {
         let (window, truncated) = cut(content, self.window);
         let is_shebang = window.trim_start_matches('\u{feff}').starts_with("#!");
         let g = content::guess(window, truncated);
-        Detection {
-            language: g.language,
-            confidence: g.confidence,
-            method: if g.language == Language::Other {
+        let method = |language: Language| {
+            if language == Language::Other {
                 Method::Unknown
             } else if is_shebang {
                 Method::Shebang
             } else {
                 Method::Content
-            },
+            }
+        };
+        if let Some(language) = self.parse_family(content, g.language) {
+            // The parse decides; confidence follows whether the features agreed.
+            let confidence = if g.language == language {
+                0.99
+            } else if g.language.is_script() {
+                0.95
+            } else {
+                0.9
+            };
+            return Detection {
+                language,
+                confidence,
+                method: method(language),
+            };
         }
+        Detection {
+            language: g.language,
+            confidence: g.confidence,
+            method: method(g.language),
+        }
+    }
+
+    /// The least JavaScript-family language that accepts `content`, when a grammar is
+    /// set and the text is worth parsing: not markup (starts with `<`), not JSON
+    /// (`feature_guess`), not a few words of prose, not over `max_parse_bytes`.
+    fn parse_family(&self, content: &str, feature_guess: Language) -> Option<Language> {
+        let grammar = self.grammar.as_ref()?;
+        if content.len() > self.max_parse_bytes || feature_guess == Language::Json {
+            return None;
+        }
+        let body = content.trim_start_matches('\u{feff}').trim_start();
+        // Markup: a whole SVG/XML/HTML document is also one JSX expression, so markup
+        // signals decide before the parsers do.
+        if body.starts_with('<') {
+            return None;
+        }
+        // A lone word or two parse as JavaScript expressions; so little text is not
+        // evidence of code unless the features already said script.
+        if !feature_guess.is_script() && !looks_like_statements(body) {
+            return None;
+        }
+        grammar.least_accepting(content)
     }
 }
 
@@ -134,6 +212,13 @@ impl LanguageIdentifier {
 #[doc(hidden)]
 pub fn explain_content(text: &str) -> Vec<(String, usize)> {
     content::explain(text)
+}
+
+/// True when `text` holds more than a phrase: an operator or punctuation of code, or
+/// several lines. Guards the parse decision against prose fragments like `MIT`.
+fn looks_like_statements(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 16 && (t.lines().nth(1).is_some() || t.contains(['=', '(', ';', '{']))
 }
 
 /// The first `max` bytes of `s`, cut back to a character boundary.
