@@ -1,7 +1,7 @@
 //! HTML validation with html5ever: the WHATWG parsing algorithm (the one html5lib
 //! implements), with every parse error it reports counted, as html5lib's strict mode
-//! does; plus inline `<script>` (JavaScript) and `<style>` (CSS) validated with their
-//! tree-sitter grammars.
+//! does; plus inline `<script>` (JavaScript) validated with its tree-sitter grammar and
+//! `<style>` (CSS) checked as postcss parses it (see `css`).
 //!
 //! - A text whose first markup (after whitespace and comments) is a doctype, or that
 //!   has an `<html>`, `<head>` or `<body>` start tag, is parsed as a document (so a
@@ -25,9 +25,19 @@ use html5ever::tokenizer::TokenizerOpts;
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
 use html5ever::{local_name, ns, parse_document, parse_fragment, Attribute, ParseOpts, QualName};
 
+use crate::css;
 use crate::report::{IssueKind, IssueSink, LineIndex, Structure};
 use crate::treesitter::{self, Grammar};
 use crate::validate::{Ctx, Unchecked};
+
+/// Inline code validated after the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inline {
+    /// A `<script>` in this grammar.
+    Script(Grammar),
+    /// A `<style>` (CSS).
+    Style,
+}
 
 /// `type` values of `<script>` that hold JavaScript (JSX with Babel).
 const JS_TYPES: &[&str] = &[
@@ -83,8 +93,8 @@ struct State<'a> {
     too_deep: Cell<bool>,
     max_depth: Cell<u32>,
     issues: RefCell<IssueSink>,
-    /// Inline scripts and styles: grammar and byte offset of the content.
-    embedded: RefCell<Vec<(Grammar, usize)>>,
+    /// Inline scripts and styles: kind and byte offset of the content.
+    embedded: RefCell<Vec<(Inline, usize)>>,
 }
 
 struct Sink<'s, 'a>(&'s State<'a>);
@@ -115,8 +125,17 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) -> Result<Structure, Unchecked> {
         max_depth: state.max_depth.get(),
         error_bytes: 0,
     };
-    for (grammar, start) in state.embedded.take() {
-        let end = raw_text_end(text, start, grammar);
+    for (inline, start) in state.embedded.take() {
+        let end = raw_text_end(text, start, inline);
+        let grammar = match inline {
+            Inline::Script(grammar) => grammar,
+            Inline::Style => {
+                let st = css::check_embedded(ctx, start, end)?;
+                structure.node_count += st.node_count;
+                structure.error_bytes += st.error_bytes;
+                continue;
+            }
+        };
         let Some(code) = text.get(start..end) else {
             continue;
         };
@@ -231,8 +250,8 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 
 /// End of an inline script's or style's raw text starting at `start`: the next
 /// `</script` / `</style` (ASCII case-insensitive), or the end of the text.
-fn raw_text_end(text: &str, start: usize, grammar: Grammar) -> usize {
-    let close: &[u8] = if grammar == Grammar::Css {
+fn raw_text_end(text: &str, start: usize, inline: Inline) -> usize {
+    let close: &[u8] = if inline == Inline::Style {
         b"</style"
     } else {
         b"</script"
@@ -527,8 +546,8 @@ impl TreeSink for Sink<'_, '_> {
             self.0
                 .new_node(QualName::new(None, ns!(), local_name!("")), false, false);
         }
-        let grammar = if style {
-            Some(Grammar::Css)
+        let inline = if style {
+            Some(Inline::Style)
         } else if script {
             let ty = attrs
                 .iter()
@@ -537,13 +556,13 @@ impl TreeSink for Sink<'_, '_> {
                 .unwrap_or_default();
             JS_TYPES
                 .contains(&ty.as_str())
-                .then_some(Grammar::JavaScript)
+                .then_some(Inline::Script(Grammar::JavaScript))
         } else {
             None
         };
         // The start tag's `>` ends the chunk being processed: the raw text follows.
         let (_, end) = self.0.chunk.get();
-        if let Some(g) = grammar.filter(|_| !self.0.at_eof.get() && end > 0) {
+        if let Some(g) = inline.filter(|_| !self.0.at_eof.get() && end > 0) {
             self.0.embedded.borrow_mut().push((g, end));
         }
         id

@@ -6,10 +6,11 @@
 //! - [`Validator`] / [`validate`]: one entry point over a text and a [`Language`](sheikh_core::Language) (or a
 //!   [`Document`](sheikh_core::Document)), returning a typed [`SyntaxReport`]: a
 //!   [`Verdict`], located [`SyntaxIssue`]s of an [`IssueKind`], and [`Structure`] facts
-//!   (node count, maximum depth, bytes in error nodes). JavaScript/JSX, TypeScript, TSX
-//!   and CSS use tree-sitter; HTML uses html5ever (the WHATWG algorithm, every parse
-//!   error counted as in html5lib's strict mode) and validates inline scripts and
-//!   styles with tree-sitter; XML/SVG uses quick-xml; MDX and Markdown the `markdown` crate
+//!   (node count, maximum depth, bytes in error nodes). JavaScript/JSX, TypeScript and
+//!   TSX use tree-sitter; CSS uses cssparser's CSS Syntax Level 3 tokenizer with
+//!   postcss's rules of validity; HTML uses html5ever (the WHATWG algorithm, every parse
+//!   error counted as in html5lib's strict mode) and validates inline scripts with
+//!   tree-sitter and styles as CSS; XML/SVG uses quick-xml; MDX and Markdown the `markdown` crate
 //!   with JavaScript hooks; JSON serde_json. Parse time and size are bounded and
 //!   reported as [`Verdict::Timeout`] / [`Verdict::TooLarge`] / [`Verdict::TooDeep`].
 //! - [`pairs`]: CodeSearchNet-style code-comment pairs ([`CodePair`]) from JSDoc blocks
@@ -44,6 +45,7 @@
 
 #![warn(missing_docs)]
 
+mod css;
 mod error;
 mod html;
 mod json;

@@ -9,7 +9,7 @@ use sheikh_core::{Document, Language};
 
 use crate::report::{IssueKind, IssueSink, LineIndex, Structure, SyntaxReport, Verdict};
 use crate::treesitter::{self, Grammar, ParseFailure};
-use crate::{html, json, mdx, xml};
+use crate::{css, html, json, mdx, xml};
 
 /// Limits of a validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +145,7 @@ impl Validator {
             Language::JavaScript | Language::Jsx => script(&mut ctx, Grammar::JavaScript),
             Language::TypeScript => script(&mut ctx, Grammar::TypeScript),
             Language::Tsx => script(&mut ctx, Grammar::Tsx),
-            Language::Css => script(&mut ctx, Grammar::Css),
+            Language::Css => css::check(&mut ctx),
             Language::Html => html::check(&mut ctx),
             Language::Xml => Ok(xml::check(&mut ctx)),
             Language::Mdx => mdx::check(&mut ctx, true),
