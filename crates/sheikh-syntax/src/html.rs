@@ -1,6 +1,6 @@
 //! HTML validation with html5ever: the WHATWG parsing algorithm (the one html5lib
 //! implements), with every parse error it reports counted, as html5lib's strict mode
-//! does; plus inline `<script>` (JavaScript) validated with its tree-sitter grammar and
+//! does; plus inline `<script>` (JavaScript) validated with oxc (see `js`) and
 //! `<style>` (CSS) checked as postcss parses it (see `css`).
 //!
 //! - A text whose first markup (after whitespace and comments) is a doctype, or that
@@ -26,30 +26,35 @@ use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderO
 use html5ever::{local_name, ns, parse_document, parse_fragment, Attribute, ParseOpts, QualName};
 
 use crate::css;
+use crate::js::{self, Dialect};
 use crate::report::{IssueKind, IssueSink, LineIndex, Structure};
-use crate::treesitter::{self, Grammar};
 use crate::validate::{Ctx, Unchecked};
 
 /// Inline code validated after the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Inline {
-    /// A `<script>` in this grammar.
-    Script(Grammar),
+    /// A `<script>` in this JavaScript dialect.
+    Script(Dialect),
     /// A `<style>` (CSS).
     Style,
 }
 
-/// `type` values of `<script>` that hold JavaScript (JSX with Babel).
-const JS_TYPES: &[&str] = &[
-    "",
-    "module",
-    "text/javascript",
-    "application/javascript",
-    "text/ecmascript",
-    "application/ecmascript",
-    "text/jsx",
-    "text/babel",
-];
+/// How a `<script>` with this (trimmed, lowercased) `type` is validated: a classic
+/// script for the JavaScript MIME types (no `import`, no top-level `return`), an ES
+/// module for `module`, a classic script with JSX for Babel's `text/jsx` and
+/// `text/babel`; `None` for data blocks (JSON, templates…), which are not JavaScript.
+fn script_dialect(ty: &str) -> Option<Dialect> {
+    match ty {
+        ""
+        | "text/javascript"
+        | "application/javascript"
+        | "text/ecmascript"
+        | "application/ecmascript" => Some(Dialect::classic_script(false)),
+        "module" => Some(Dialect::module(false)),
+        "text/jsx" | "text/babel" => Some(Dialect::classic_script(true)),
+        _ => None,
+    }
+}
 
 /// Elements whose end tag the parser closes silently ("generate implied end tags"),
 /// and that may stay open at the end of the body: never reported as unclosed.
@@ -127,8 +132,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) -> Result<Structure, Unchecked> {
     };
     for (inline, start) in state.embedded.take() {
         let end = raw_text_end(text, start, inline);
-        let grammar = match inline {
-            Inline::Script(grammar) => grammar,
+        let dialect = match inline {
+            Inline::Script(dialect) => dialect,
             Inline::Style => {
                 let st = css::check_embedded(ctx, start, end)?;
                 structure.node_count += st.node_count;
@@ -136,11 +141,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) -> Result<Structure, Unchecked> {
                 continue;
             }
         };
-        let Some(code) = text.get(start..end) else {
-            continue;
-        };
-        let sub = treesitter::parse(grammar, code, ctx.deadline)?;
-        let st = treesitter::walk(&sub, code, start, &ctx.index, &mut ctx.sink, |_, _, _| {});
+        let st = js::check_code(ctx, start, end, dialect)?;
         structure.node_count += st.node_count;
         structure.error_bytes += st.error_bytes;
     }
@@ -554,9 +555,7 @@ impl TreeSink for Sink<'_, '_> {
                 .find(|a| a.name.local == local_name!("type"))
                 .map(|a| a.value.trim().to_ascii_lowercase())
                 .unwrap_or_default();
-            JS_TYPES
-                .contains(&ty.as_str())
-                .then_some(Inline::Script(Grammar::JavaScript))
+            script_dialect(&ty).map(Inline::Script)
         } else {
             None
         };

@@ -7,12 +7,15 @@
 //!   [`Document`](sheikh_core::Document)), returning a typed [`SyntaxReport`]: a
 //!   [`Verdict`], located [`SyntaxIssue`]s of an [`IssueKind`], and [`Structure`] facts
 //!   (node count, maximum depth, bytes in error nodes). JavaScript/JSX, TypeScript and
-//!   TSX use tree-sitter; CSS uses cssparser's CSS Syntax Level 3 tokenizer with
-//!   postcss's rules of validity; HTML uses html5ever (the WHATWG algorithm, every parse
-//!   error counted as in html5lib's strict mode) and validates inline scripts with
-//!   tree-sitter and styles as CSS; XML/SVG uses quick-xml; MDX and Markdown the `markdown` crate
-//!   with JavaScript hooks; JSON serde_json. Parse time and size are bounded and
-//!   reported as [`Verdict::Timeout`] / [`Verdict::TooLarge`] / [`Verdict::TooDeep`].
+//!   TSX use oxc (`oxc_parser`, plus `oxc_semantic`'s early errors for JavaScript; the
+//!   source type comes from the path as in node and TypeScript: `.mjs`, `.cjs`, `.d.ts`…);
+//!   [`parses_as`] is the fast yes/no check for telling them apart. CSS uses cssparser's
+//!   CSS Syntax Level 3 tokenizer with postcss's rules of validity; HTML uses html5ever
+//!   (the WHATWG algorithm, every parse error counted as in html5lib's strict mode) and
+//!   validates inline scripts with oxc and styles as CSS; XML/SVG uses quick-xml; MDX and
+//!   Markdown the `markdown` crate with JavaScript hooks (oxc); JSON serde_json. Parse
+//!   time and size are bounded and reported as [`Verdict::Timeout`] /
+//!   [`Verdict::TooLarge`] / [`Verdict::TooDeep`].
 //! - [`pairs`]: CodeSearchNet-style code-comment pairs ([`CodePair`]) from JSDoc blocks
 //!   and leading line comments, with a deterministic [`partition`] by repository.
 //! - [`SyntaxFilter`] (a [`Filter`](sheikh_core::Filter)) annotates documents with
@@ -48,6 +51,7 @@
 mod css;
 mod error;
 mod html;
+mod js;
 mod json;
 mod mdx;
 pub mod pairs;
@@ -60,6 +64,7 @@ pub mod writer;
 mod xml;
 
 pub use error::SyntaxError;
+pub use js::parses_as;
 pub use pairs::{extract_pairs, CodePair, DocTag};
 pub use partition::{partition_for_repo, Partition};
 pub use report::{IssueKind, Structure, SyntaxIssue, SyntaxReport, Verdict};

@@ -2,8 +2,8 @@
 //!
 //! MDX gets what the crate does not do by itself, so the verdict matches
 //! `@mdx-js/mdx`'s `compile`:
-//! - ESM blocks (`import`/`export`) are parsed as JavaScript by tree-sitter and may hold
-//!   only import/export statements;
+//! - ESM blocks (`import`/`export`) are parsed as an ES module (with JSX) by oxc and may
+//!   hold only import/export statements;
 //! - `{expressions}`, `<a {...spread}>` and `<a b={value}>` are parsed as JavaScript
 //!   expressions (empty ones only where MDX allows them);
 //! - a `<` left in text (a JSX tag the crate gave up on, `<!-- -->`, `<https://…>`) is
@@ -21,8 +21,9 @@ use std::time::Instant;
 use markdown::mdast::Node as Md;
 use markdown::{to_mdast, Constructs, MdxExpressionKind, MdxSignal, ParseOptions};
 
+use crate::js;
 use crate::report::{IssueKind, Structure};
-use crate::treesitter::{self, Grammar, ParseFailure};
+use crate::treesitter;
 use crate::validate::{Ctx, Unchecked};
 
 pub(crate) fn check(ctx: &mut Ctx<'_>, is_mdx: bool) -> Result<Structure, Unchecked> {
@@ -133,61 +134,32 @@ fn eof(msg: impl Into<String>) -> MdxSignal {
     )
 }
 
-/// The first syntax problem of a tree-sitter tree: its start and end byte.
-fn first_problem(tree: &tree_sitter::Tree) -> Option<(usize, usize)> {
-    let root = tree.root_node();
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = tree.walk();
-    let mut first: Option<(usize, usize)> = None;
-    let mut reaches: usize = 0;
-    loop {
-        let n = cursor.node();
-        if n.is_error() || n.is_missing() {
-            if first.is_none() {
-                first = Some((n.start_byte(), n.end_byte()));
-            }
-            reaches = reaches.max(n.end_byte());
-        }
-        if (n.has_error() && !n.is_error()) && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return first.map(|(s, _)| (s, reaches));
-            }
-        }
-    }
-}
-
-/// Parses `code` as JavaScript; `Err(signal)` when out of time.
-fn parse_js(
-    code: &str,
-    deadline: Option<Instant>,
-    flag: &Cell<bool>,
-) -> Result<tree_sitter::Tree, MdxSignal> {
-    treesitter::parse(Grammar::JavaScript, code, deadline).map_err(|ParseFailure::Timeout| {
+/// Whether the deadline has passed; sets `flag` (the MDX parse then ends as a timeout).
+fn out_of_time(deadline: Option<Instant>, flag: &Cell<bool>) -> bool {
+    let late = deadline.is_some_and(|d| Instant::now() >= d);
+    if late {
         flag.set(true);
-        error("parse time limit reached", 0)
-    })
+    }
+    late
 }
 
-/// Decides a JavaScript verdict: `Ok`, an error at a position of `value`, or `Eof`
-/// when the problem runs to the end (more lines may complete it).
-fn verdict(tree: &tree_sitter::Tree, shift: usize, value: &str, what: &str) -> MdxSignal {
-    match first_problem(tree) {
-        None => MdxSignal::Ok,
-        Some((start, reaches)) => {
-            let start = start.saturating_sub(shift).min(value.len());
-            let reaches = reaches.saturating_sub(shift);
-            if reaches >= value.trim_end().len() || looks_incomplete(value) {
+/// Turns a JavaScript verdict into a signal: `Ok`, an error at a position of `value`,
+/// or `Eof` when the problem is at the end (more lines may complete it). `shift` is the
+/// length of what was put before `value` to parse it.
+fn verdict(
+    result: Result<(), (usize, String)>,
+    shift: usize,
+    value: &str,
+    what: &str,
+) -> MdxSignal {
+    match result {
+        Ok(()) => MdxSignal::Ok,
+        Err((at, _)) => {
+            let at = at.saturating_sub(shift);
+            if at >= value.trim_end().len() || looks_incomplete(value) {
                 eof(format!("Unexpected end of file in {what}"))
             } else {
-                error(format!("Could not parse {what}"), start)
+                error(format!("Could not parse {what}"), at.min(value.len()))
             }
         }
     }
@@ -273,28 +245,13 @@ fn esm_signal(value: &str, deadline: Option<Instant>, flag: &Cell<bool>) -> MdxS
     if looks_incomplete(value) {
         return eof("Unexpected end of file in import/exports");
     }
-    let tree = match parse_js(value, deadline, flag) {
-        Ok(t) => t,
-        Err(s) => return s,
-    };
-    match verdict(&tree, 0, value, "import/exports") {
-        MdxSignal::Ok => {}
-        other => return other,
+    if out_of_time(deadline, flag) {
+        return error("parse time limit reached", 0);
     }
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    for child in root.named_children(&mut cursor) {
-        match child.kind() {
-            "import_statement" | "export_statement" | "comment" | "hash_bang_line" => {}
-            other => {
-                return error(
-                    format!("Unexpected `{other}` in code: only import/exports are supported"),
-                    child.start_byte(),
-                )
-            }
-        }
+    match js::check_mdx_esm(value) {
+        Err((at, msg)) if msg.starts_with("Unexpected statement") => error(msg, at),
+        result => verdict(result, 0, value, "import/exports"),
     }
-    MdxSignal::Ok
 }
 
 fn expression_signal(
@@ -321,18 +278,11 @@ fn expression_signal(
                 }
             }
         };
+    if out_of_time(deadline, flag) {
+        return error("parse time limit reached", 0);
+    }
     // Whitespace and comments alone: allowed in prose (`{/* note */}`), not as a value.
-    let only_comments = match parse_js(body, deadline, flag) {
-        Ok(t) => {
-            let root = t.root_node();
-            let mut c = root.walk();
-            let all =
-                !root.has_error() && root.named_children(&mut c).all(|n| n.kind() == "comment");
-            all
-        }
-        Err(s) => return s,
-    };
-    if only_comments {
+    if js::is_blank_code(body) {
         return if empty_ok {
             MdxSignal::Ok
         } else {
@@ -340,24 +290,10 @@ fn expression_signal(
         };
     }
     let code = format!("{prefix}{body}{suffix}");
-    let tree = match parse_js(&code, deadline, flag) {
-        Ok(t) => t,
-        Err(s) => return s,
-    };
-    match verdict(&tree, prefix.len(), value, "expression") {
-        MdxSignal::Ok => {}
-        other => return other,
-    }
-    // One expression, nothing more: `(a)(b)` would be a call, `a; b` an error above.
-    let root = tree.root_node();
-    let single = root.named_child_count() == 1
-        && root
-            .named_child(0)
-            .is_some_and(|s| s.kind() == "expression_statement" && s.end_byte() == code.len());
-    if single {
-        MdxSignal::Ok
-    } else {
-        error("Unexpected content after expression", value.len())
+    // One expression, nothing more: `(a)(b)` would be a call, `a; b` an error.
+    match js::check_mdx_expression(&code) {
+        Err((_, msg)) if msg.starts_with("Unexpected content after") => error(msg, value.len()),
+        result => verdict(result, prefix.len(), value, "expression"),
     }
 }
 

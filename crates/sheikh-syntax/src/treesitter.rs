@@ -1,13 +1,12 @@
-//! Tree-sitter parsing: one parser per grammar per thread, parse time limits, and an
-//! iterative walk that turns `ERROR`/`MISSING` nodes into [`SyntaxIssue`](crate::SyntaxIssue)s.
+//! Tree-sitter parsing for the concrete syntax trees of code-comment pairs and of
+//! [`Grammar`] users (CodeBLEU): one parser per grammar per thread, and parse time
+//! limits. Validation uses oxc for JavaScript and TypeScript (see `js`).
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use tree_sitter::{Node, ParseOptions, ParseState, Parser, Tree};
-
-use crate::report::{IssueKind, IssueSink, LineIndex, Structure};
+use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 
 /// The tree-sitter grammars this crate links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,67 +112,6 @@ pub(crate) fn snippet(text: &str, start: usize, end: usize) -> String {
     }
     let s = text.get(start..e).unwrap_or("");
     s.escape_debug().to_string()
-}
-
-/// Walks `tree` iteratively, reporting `ERROR` and `MISSING` nodes to `sink` (offsets
-/// shifted by `shift`, located with `index` over the whole document) and returning
-/// the tree statistics. `visit` sees every node with its depth (root = 1), for
-/// language-specific checks.
-pub(crate) fn walk<'t>(
-    tree: &'t Tree,
-    text: &str,
-    shift: usize,
-    index: &LineIndex,
-    sink: &mut IssueSink,
-    mut visit: impl FnMut(Node<'t>, u32, &mut IssueSink),
-) -> Structure {
-    let mut cursor = tree.walk();
-    let mut st = Structure::default();
-    let mut depth: u32 = 1;
-    // Depth of the outermost ERROR node we are inside, so nested errors count once.
-    let mut in_error: Option<u32> = None;
-    loop {
-        let node = cursor.node();
-        st.node_count += 1;
-        st.max_depth = st.max_depth.max(depth);
-        if node.is_error() && in_error.is_none() {
-            in_error = Some(depth);
-            let (s, e) = (node.start_byte(), node.end_byte());
-            st.error_bytes += (e - s) as u64;
-            let msg = if s == e {
-                "unexpected token".to_string()
-            } else {
-                format!("unexpected `{}`", snippet(text, s, e))
-            };
-            sink.push(index, IssueKind::UnexpectedToken, s + shift, e + shift, msg);
-        } else if node.is_missing() {
-            let s = node.start_byte() + shift;
-            sink.push(
-                index,
-                IssueKind::MissingNode,
-                s,
-                s,
-                format!("missing `{}`", node.kind()),
-            );
-        }
-        visit(node, depth, sink);
-        if cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        loop {
-            if in_error == Some(depth) {
-                in_error = None;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return st;
-            }
-            depth -= 1;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use sheikh_core::{Document, Language};
 
 use crate::report::{IssueKind, IssueSink, LineIndex, Structure, SyntaxReport, Verdict};
-use crate::treesitter::{self, Grammar, ParseFailure};
-use crate::{css, html, json, mdx, xml};
+use crate::treesitter::ParseFailure;
+use crate::{css, html, js, json, mdx, xml};
 
 /// Limits of a validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,14 +120,29 @@ impl Validator {
     }
 
     /// Validates one text as `language`. Never panics on input; always returns a report.
+    ///
+    /// JavaScript and JSX without a path follow node's rule for a `.js` file it cannot
+    /// classify: valid as an ES module or as a CommonJS script;
+    /// [`validate_document`](Self::validate_document) uses the document's path
+    /// (`.mjs`, `.cjs`, `.d.ts`…).
     pub fn validate(&self, text: &str, language: Language) -> SyntaxReport {
+        self.validate_at(text, language, None)
+    }
+
+    fn validate_at(&self, text: &str, language: Language, path: Option<&str>) -> SyntaxReport {
         let started = Instant::now();
-        let mut report = self.validate_inner(text, language, started);
+        let mut report = self.validate_inner(text, language, path, started);
         report.elapsed_us = started.elapsed().as_micros().min(u64::MAX as u128) as u64;
         report
     }
 
-    fn validate_inner(&self, text: &str, language: Language, started: Instant) -> SyntaxReport {
+    fn validate_inner(
+        &self,
+        text: &str,
+        language: Language,
+        path: Option<&str>,
+        started: Instant,
+    ) -> SyntaxReport {
         if text.len() > self.options.max_bytes {
             return SyntaxReport::unchecked(language, Verdict::TooLarge, text.len());
         }
@@ -142,9 +157,9 @@ impl Validator {
             max_block_lines: self.options.max_block_lines,
         };
         let result: Result<Structure, Unchecked> = match language {
-            Language::JavaScript | Language::Jsx => script(&mut ctx, Grammar::JavaScript),
-            Language::TypeScript => script(&mut ctx, Grammar::TypeScript),
-            Language::Tsx => script(&mut ctx, Grammar::Tsx),
+            Language::JavaScript | Language::Jsx | Language::TypeScript | Language::Tsx => {
+                js::check(&mut ctx, language, path)
+            }
             Language::Css => css::check(&mut ctx),
             Language::Html => html::check(&mut ctx),
             Language::Xml => Ok(xml::check(&mut ctx)),
@@ -185,9 +200,13 @@ impl Validator {
         }
     }
 
-    /// Validates a document's content as its language.
+    /// Validates a document's content as its language. For JavaScript, JSX, TypeScript
+    /// and TSX the document's path chooses the source type: `.mjs`/`.mts` are ES
+    /// modules, `.cjs`/`.cts` CommonJS (top-level `return` allowed, no `import`),
+    /// `.d.ts`/`.d.mts`/`.d.cts` TypeScript declaration files, anything else as in
+    /// [`validate`](Self::validate).
     pub fn validate_document(&self, doc: &Document) -> SyntaxReport {
-        self.validate(&doc.content, doc.language)
+        self.validate_at(&doc.content, doc.language, doc.path.as_deref())
     }
 
     /// Validates documents in parallel on the current rayon pool; reports are in the
@@ -208,116 +227,4 @@ impl Validator {
 /// ```
 pub fn validate(text: &str, language: Language) -> SyntaxReport {
     Validator::default().validate(text, language)
-}
-
-/// A whole text in one tree-sitter grammar.
-pub(crate) fn script(ctx: &mut Ctx<'_>, grammar: Grammar) -> Result<Structure, Unchecked> {
-    let text = ctx.text;
-    let mut tree = treesitter::parse(grammar, text, ctx.deadline)?;
-    if tree.root_node().has_error() {
-        if let Some(better) = workaround(grammar, text, ctx.deadline)? {
-            tree = better;
-        }
-    }
-    let index = &ctx.index;
-    Ok(treesitter::walk(
-        &tree,
-        text,
-        0,
-        index,
-        &mut ctx.sink,
-        |node, _, sink| {
-            if node.kind() == "jsx_element" {
-                check_jsx_element(node, text, index, sink);
-            }
-        },
-    ))
-}
-
-/// Re-parses a text that failed for a known grammar gap; returns a tree only when the
-/// second parse has no error at all.
-///
-/// - tree-sitter-javascript 0.25 rejects JSX attributes named with reserved words
-///   (`<Collapse in={open}>`, `<div class="x">`; upstream issue #387). The `tsx` grammar
-///   of tree-sitter-typescript does not have that bug and accepts all of JavaScript
-///   and JSX, so a JavaScript/JSX text with a `<` that fails is re-parsed with it.
-/// - tree-sitter-typescript 0.23 rejects `import("m").T<A>` in type positions. Every
-///   `import("…")` call is replaced by an identifier of the same byte length (valid
-///   wherever the call is, so offsets and validity elsewhere are unchanged).
-fn workaround(
-    grammar: Grammar,
-    text: &str,
-    deadline: Option<Instant>,
-) -> Result<Option<tree_sitter::Tree>, Unchecked> {
-    let retry = match grammar {
-        Grammar::JavaScript if text.contains('<') => Some((Grammar::Tsx, None)),
-        Grammar::TypeScript | Grammar::Tsx if text.contains("import(") => {
-            Some((grammar, Some(mask_import_types(text))))
-        }
-        _ => None,
-    };
-    let Some((g, masked)) = retry else {
-        return Ok(None);
-    };
-    let tree = treesitter::parse(g, masked.as_deref().unwrap_or(text), deadline)?;
-    Ok((!tree.root_node().has_error()).then_some(tree))
-}
-
-/// Replaces `import("…")` / `import('…')` by `_` identifiers of the same byte length.
-fn mask_import_types(text: &str) -> String {
-    static IMPORT_CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#"\bimport\(\s*(?:"[^"\n]*"|'[^'\n]*')\s*\)"#).expect("valid regex")
-    });
-    IMPORT_CALL
-        .replace_all(text, |c: &regex::Captures<'_>| "_".repeat(c[0].len()))
-        .into_owned()
-}
-
-/// tree-sitter accepts `<li>…</div>`; JSX (Babel, TypeScript) does not.
-fn check_jsx_element(
-    node: tree_sitter::Node<'_>,
-    text: &str,
-    index: &LineIndex,
-    sink: &mut IssueSink,
-) {
-    let (Some(open), Some(close)) = (
-        node.child_by_field_name("open_tag"),
-        node.child_by_field_name("close_tag"),
-    ) else {
-        return;
-    };
-    if close.is_missing() || close.has_error() || open.has_error() {
-        return;
-    }
-    let name = |n: tree_sitter::Node<'_>| -> String {
-        n.child_by_field_name("name")
-            .and_then(|x| text.get(x.byte_range()))
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
-    let (o, c) = (name(open), name(close));
-    if o != c {
-        sink.push(
-            index,
-            IssueKind::MismatchedTag,
-            close.start_byte(),
-            close.end_byte(),
-            format!("expected corresponding JSX closing tag for <{o}>, found </{c}>"),
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn import_types_are_masked_with_the_same_length() {
-        let t = r#"const f: import("./t").F<number> = import('x');"#;
-        let m = mask_import_types(t);
-        assert_eq!(m.len(), t.len());
-        assert_eq!(m, "const f: _____________.F<number> = ___________;");
-    }
 }

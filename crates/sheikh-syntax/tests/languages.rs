@@ -54,12 +54,13 @@ fn javascript() {
         Language::JavaScript,
     );
     valid("", Language::JavaScript);
-    // A missing token is located where the parser expected it: after `1;`.
+    // A missing token is located where the parser found something else: here the end
+    // of the input on line 3 (node: "SyntaxError: Unexpected end of input", line 3).
     let r = invalid(
         "function f() {\n  return 1;\n",
         Language::JavaScript,
         IssueKind::MissingNode,
-        2,
+        3,
     );
     assert!(r.issues[0].message.contains('}'));
     let r = invalid(
@@ -69,7 +70,7 @@ fn javascript() {
         2,
     );
     assert!(r.error_byte_share() > 0.0 && r.error_byte_share() < 0.5);
-    assert_eq!(r.issues[0].column, 7); // the ERROR node starts at `=`
+    assert_eq!(r.issues[0].column, 9); // at `)`, where node reports "Unexpected token ')'"
 }
 
 #[test]
@@ -90,12 +91,13 @@ fn jsx() {
         IssueKind::MismatchedTag,
         3,
     );
-    assert!(r.issues[0].message.contains("<li>"));
+    assert!(r.issues[0].message.contains("'li'"), "{:?}", r.issues);
+    // Located at the closing tag, as acorn-jsx does ("Unterminated JSX contents (3:6)").
     invalid(
         "const a = <div>\n<span>\n</div>;",
         Language::Jsx,
         IssueKind::MismatchedTag,
-        1,
+        3,
     );
     invalid(
         "const a = <div x=>;",
@@ -113,10 +115,11 @@ fn typescript_and_tsx() {
         "export declare const f: import(\"./types\").Fn<number>;",
         Language::TypeScript,
     );
+    // TypeScript: "',' expected." (TS1005): a missing token.
     invalid(
         "let a: Record<string number> = {};",
         Language::TypeScript,
-        IssueKind::UnexpectedToken,
+        IssueKind::MissingNode,
         1,
     );
     invalid(
@@ -157,7 +160,9 @@ fn css() {
 fn html() {
     let page = "<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>x</title>\n<style>body { color: red }</style>\n<script>const a = 1;</script>\n<script type=\"text/template\">{{ not js </script>\n</head><body><p>one<p>two<br><img src=x>\n<ul><li>a<li>b</ul>\n<table><tr><td>1<td>2</table>\n</body></html>\n";
     let r = valid(page, Language::Html);
-    assert!(r.structure.node_count > 30);
+    // Elements and other html5ever nodes, plus the script's AST nodes (oxc counts AST
+    // nodes, not tokens as tree-sitter did).
+    assert!(r.structure.node_count > 20, "{}", r.structure.node_count);
     let r = invalid(
         "<div class=\"a\">\n  <span>text\n</div>\n",
         Language::Html,
@@ -280,11 +285,12 @@ fn mdx() {
         IssueKind::InvalidExpression,
         3,
     );
+    // At the `#` line, where acorn (micromark's parser) fails: "Unexpected character (3:1)".
     invalid(
         "import x from\n\n# t\n",
         Language::Mdx,
         IssueKind::InvalidExpression,
-        4,
+        3,
     );
     invalid(
         "const x = 1\n\nimport a from 'a'\nlet b = 2\n",
@@ -375,9 +381,10 @@ fn corpus_broken_files_are_invalid_where_the_manifest_says() {
             IssueKind::MissingNode,
         ),
         (
+            // The manifest's missing comma (TypeScript: "',' expected.").
             "api-server/src/broken/parser.ts",
             Language::TypeScript,
-            IssueKind::UnexpectedToken,
+            IssueKind::MissingNode,
         ),
         (
             "acme-web/src/components/broken/Dropdown.tsx",
@@ -501,8 +508,9 @@ fn filter_annotates_and_drops_per_config() {
     assert_eq!(s["verdict"], "invalid");
     assert!(s["errors"].as_u64().unwrap() >= 1);
     assert_eq!(s["first_error"]["kind"], "missing_node");
-    assert!(s["nodes"].as_u64().unwrap() > 10);
-    assert!(s["max_depth"].as_u64().unwrap() > 3);
+    // oxc, like acorn and V8, builds no tree past an unrecoverable error.
+    assert!(s["nodes"].as_u64().is_some());
+    assert!(s["max_depth"].as_u64().is_some());
     assert!(s["error_share"].as_f64().unwrap() >= 0.0);
     assert!(
         s.get("elapsed_us").is_none(),
