@@ -106,9 +106,9 @@ pub fn build_pipeline(config: &PipelineConfig) -> Result<(Pipeline, StageReports
     let mut p = Pipeline::new();
     let mut reports = StageReports::default();
     if config.language.enabled {
-        p.push(Box::new(FilterStage::new(LanguageFilter::new(
-            config.language.clone(),
-        ))));
+        p.push(Box::new(FilterStage::new(
+            LanguageFilter::new(config.language.clone()).with_grammar(sheikh_syntax::grammar()),
+        )));
     }
     if config.quality.enabled {
         p.push(Box::new(FilterStage::new(QualityFilter::new(
@@ -170,7 +170,11 @@ pub fn run_pipeline(
             .map_err(|e| config_error("synth", e))?;
         let (mut pipeline, reports) = build_pipeline(config)?;
         tracing::info!(stages = ?pipeline.stage_names(), input = %config.input.path.display(), "running pipeline");
-        let collector = Arc::new(Mutex::new(ReportCollector::new()));
+        let collector = Arc::new(Mutex::new(
+            ReportCollector::new().with_identifier(sheikh_syntax::language_identifier(
+                config.language.window,
+            )),
+        ));
         let token_handle = Arc::new(Mutex::new(None));
         let tokens = if config.tokenize.enabled {
             Some(

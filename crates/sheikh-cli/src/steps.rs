@@ -683,7 +683,11 @@ impl Run {
                     Box::new(ShardedWriter::new(st.out("data"), JsonlFormat, opts))
                 }
             };
-            let collector = Arc::new(Mutex::new(ReportCollector::starting_at(start)));
+            let collector = Arc::new(Mutex::new(
+                ReportCollector::starting_at(start).with_identifier(
+                    sheikh_syntax::language_identifier(self.config.language.window),
+                ),
+            ));
             let writer = ObservedWriter {
                 inner,
                 collector: collector.clone(),

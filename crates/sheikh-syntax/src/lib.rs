@@ -53,6 +53,7 @@ mod error;
 mod html;
 mod js;
 mod json;
+mod langid;
 mod mdx;
 pub mod pairs;
 pub mod partition;
@@ -65,6 +66,7 @@ mod xml;
 
 pub use error::SyntaxError;
 pub use js::parses_as;
+pub use langid::{grammar, language_identifier, OxcGrammar};
 pub use pairs::{extract_pairs, CodePair, DocTag};
 pub use partition::{partition_for_repo, Partition};
 pub use report::{IssueKind, Structure, SyntaxIssue, SyntaxReport, Verdict};

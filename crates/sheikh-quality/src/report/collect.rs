@@ -87,6 +87,9 @@ pub struct LanguageObservations {
     pub langid_checked: u64,
     /// Of those, where the content classifier agrees with the path label.
     pub langid_agree: u64,
+    /// Of the checked documents, how many the content classifier called each language
+    /// (one row of the confusion matrix: path label → content label).
+    pub langid_by_content: BTreeMap<Language, u64>,
 }
 
 impl LanguageObservations {
@@ -100,6 +103,9 @@ impl LanguageObservations {
         self.syntax_valid += o.syntax_valid;
         self.langid_checked += o.langid_checked;
         self.langid_agree += o.langid_agree;
+        for (l, n) in &o.langid_by_content {
+            *self.langid_by_content.entry(*l).or_default() += n;
+        }
     }
 }
 
@@ -183,6 +189,14 @@ impl ReportCollector {
     /// An empty collector.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The content classifier of the Language Accuracy check (default: features only;
+    /// give it one [`with_grammar`](LanguageIdentifier::with_grammar) so that it decides
+    /// the JavaScript family by parsing, as the pipeline's language stage does).
+    pub fn with_identifier(mut self, identifier: LanguageIdentifier) -> Self {
+        self.identifier = identifier;
+        self
     }
 
     /// An empty collector for a shard of a larger output, `position` kept documents
@@ -331,6 +345,7 @@ fn observe(p: &mut Counts, d: &Document, ident: &LanguageIdentifier, check_langu
         let by_content = ident.identify_content(&d.content);
         if by_content.method != Method::Unknown {
             o.langid_checked += 1;
+            *o.langid_by_content.entry(by_content.language).or_default() += 1;
             if by_content.language == d.language {
                 o.langid_agree += 1;
             }

@@ -185,6 +185,23 @@ pub(super) fn render(r: &DataReport) -> String {
         }),
     );
 
+    let (content_labels, rows) = r.language_confusion();
+    if !rows.is_empty() {
+        s.push_str("<h2>Language Accuracy: path label (rows) against the content classifier (columns)</h2>");
+        let mut head: Vec<(String, bool)> = vec![("path label".to_string(), false)];
+        head.extend(content_labels.iter().map(|c| (c.to_string(), true)));
+        let head: Vec<(&str, bool)> = head.iter().map(|(h, n)| (h.as_str(), *n)).collect();
+        table(
+            &mut s,
+            &head,
+            rows.iter().map(|(label, counts)| {
+                std::iter::once(esc(&label.to_string()))
+                    .chain(counts.iter().map(|n| n.to_string()))
+                    .collect()
+            }),
+        );
+    }
+
     s.push_str("<h2>Syntax validity per language</h2>");
     let checked: Vec<_> = r
         .languages

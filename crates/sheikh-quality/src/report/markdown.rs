@@ -84,6 +84,24 @@ pub(super) fn render(r: &DataReport) -> String {
         );
     }
 
+    let (columns, rows) = r.language_confusion();
+    if !rows.is_empty() {
+        s.push_str("\n## Language Accuracy: path label (rows) against the content classifier (columns)\n\n| path label |");
+        for c in &columns {
+            let _ = write!(s, " {c} |");
+        }
+        s.push_str("\n|---|");
+        s.push_str(&"---:|".repeat(columns.len()));
+        s.push('\n');
+        for (label, counts) in &rows {
+            let _ = write!(s, "| {label} |");
+            for n in counts {
+                let _ = write!(s, " {n} |");
+            }
+            s.push('\n');
+        }
+    }
+
     s.push_str("\n## Stages\n\n| stage | docs in | docs out | MB in | MB out | seconds |\n|---|---:|---:|---:|---:|---:|\n");
     for st in &r.stages {
         let _ = writeln!(

@@ -145,6 +145,10 @@ pub struct LanguageRow {
     pub langid_checked: u64,
     /// Of those, where it agreed with the path label.
     pub langid_agree: u64,
+    /// Of those, how many the content classifier called each language (this row of the
+    /// confusion matrix).
+    #[serde(default)]
+    pub langid_by_content: BTreeMap<Language, u64>,
 }
 
 /// One stage of the run.
@@ -300,6 +304,32 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
 }
 
 impl DataReport {
+    /// The Language Accuracy confusion matrix: the content labels that occur (the
+    /// columns), then one row per path label with its counts in column order. Empty
+    /// when nothing was checked.
+    pub fn language_confusion(&self) -> (Vec<Language>, Vec<(Language, Vec<u64>)>) {
+        let mut columns: Vec<Language> = self
+            .languages
+            .iter()
+            .flat_map(|l| l.langid_by_content.keys().copied())
+            .collect();
+        columns.sort();
+        columns.dedup();
+        let rows = self
+            .languages
+            .iter()
+            .filter(|l| l.langid_checked > 0)
+            .map(|l| {
+                let counts = columns
+                    .iter()
+                    .map(|c| l.langid_by_content.get(c).copied().unwrap_or(0))
+                    .collect();
+                (l.language, counts)
+            })
+            .collect();
+        (columns, rows)
+    }
+
     /// Assembles the report.
     pub fn build(inputs: ReportInputs<'_>) -> DataReport {
         let stats = inputs.stats;
@@ -358,7 +388,7 @@ impl DataReport {
                 ratio(t.syntax_valid, t.syntax_checked),
                 if syntax_ran {
                     format!(
-                        "written documents that parse without error, of {} with a parser (tree-sitter, quick-xml, markdown-rs)",
+                        "written documents that parse without error, of {} with a parser (oxc for JS/TS, cssparser, html5ever, quick-xml, markdown-rs, serde_json)",
                         t.syntax_checked
                     )
                 } else {
@@ -402,6 +432,7 @@ impl DataReport {
                     syntax_valid: o.syntax_valid,
                     langid_checked: o.langid_checked,
                     langid_agree: o.langid_agree,
+                    langid_by_content: o.langid_by_content,
                 }
             })
             .collect();
