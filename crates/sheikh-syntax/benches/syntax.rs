@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sheikh_core::{Document, Language};
-use sheikh_syntax::{extract_pairs, PairsConfig, Validator};
+use sheikh_syntax::{extract_pairs, parses_as, PairsConfig, Validator};
 
 fn extension_language(path: &Path) -> Option<Language> {
     let ext = path.extension()?.to_str()?;
@@ -117,6 +117,57 @@ fn validation(c: &mut Criterion) {
     }
 }
 
+/// JavaScript, JSX, TypeScript and TSX with oxc: the full report of
+/// `validate_document` (the file's path chooses the source type), and the yes/no
+/// `parses_as` check used for language identification. Figures in
+/// docs/benchmarks/syntax-oxc.md.
+fn js_family(c: &mut Criterion) {
+    let validator = Validator::default();
+    let mut files = Vec::new();
+    files_under(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus"),
+        &mut files,
+    );
+    for lang in [
+        Language::JavaScript,
+        Language::Jsx,
+        Language::TypeScript,
+        Language::Tsx,
+    ] {
+        let docs: Vec<Document> = files
+            .iter()
+            .filter(|p| extension_language(p) == Some(lang))
+            .filter_map(|p| {
+                let text = std::fs::read_to_string(p).ok()?;
+                Some(Document::new(text, lang).with_path(p.display().to_string()))
+            })
+            .collect();
+        if docs.is_empty() {
+            continue;
+        }
+        let bytes: usize = docs.iter().map(|d| d.content.len()).sum();
+        let mut group = c.benchmark_group(format!("js_family/{}", lang.name()));
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(5));
+        group.bench_function(format!("validate_document/{} files", docs.len()), |b| {
+            b.iter(|| {
+                for d in &docs {
+                    black_box(validator.validate_document(black_box(d)));
+                }
+            })
+        });
+        group.bench_function(format!("parses_as/{} files", docs.len()), |b| {
+            b.iter(|| {
+                for d in &docs {
+                    black_box(parses_as(black_box(&d.content), lang));
+                }
+            })
+        });
+        group.finish();
+    }
+}
+
 fn pairs(c: &mut Criterion) {
     let config = PairsConfig {
         enabled: true,
@@ -189,5 +240,5 @@ fn nested_html(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, validation, pairs, nested_html);
+criterion_group!(benches, validation, js_family, pairs, nested_html);
 criterion_main!(benches);

@@ -19,7 +19,10 @@
 //! (`with_check_syntax_error`: redeclared `let`/`const`, `import` in CommonJS, bad
 //! `break` labels, duplicate `__proto__`…), because V8 reports them when it compiles a
 //! file. TypeScript and TSX do not: TypeScript's parser reports only syntax
-//! (`parseDiagnostics`); its early errors come from the type checker.
+//! (`parseDiagnostics`); its early errors come from the type checker. For the same
+//! reason two oxc parser errors that TypeScript reports from its checker are not
+//! counted for TypeScript: statements in ambient contexts (TS1036) and `const`
+//! without an initializer (TS1155).
 //!
 //! oxc's parser and visitors recurse, and V8 itself gives up below 5,000 nested
 //! brackets (`RangeError: Maximum call stack size exceeded`). A linear pre-scan
@@ -27,6 +30,16 @@
 //! [`Verdict::TooDeep`](crate::Verdict::TooDeep), and the rest are parsed on a stack
 //! big enough for that depth (grown on demand with `stacker` when the calling thread's
 //! stack is smaller), so no input overflows the stack.
+//!
+//! [`Structure`] for these languages, deterministic for a given text and path:
+//! - `node_count`: AST nodes of the accepted parse (every node oxc's `Visit` enters:
+//!   statements, expressions, identifiers, literals, JSX elements, type annotations…;
+//!   not tokens, unlike tree-sitter). For an invalid text, the nodes of the parse that
+//!   got furthest; 1 or none when oxc could not recover (no tree, as in acorn and V8).
+//! - `max_depth`: the deepest nesting of those nodes (the program = 1).
+//! - `error_bytes`: bytes covered by the spans oxc attaches to its errors (each at
+//!   least one byte, overlaps counted once) — oxc has no error nodes, so this is small
+//!   and says where, not how much, the text is broken.
 //!
 //! oxc has no cancellation: the deadline is checked before each parse, and a text whose
 //! deadline has already passed is [`Verdict::Timeout`](crate::Verdict::Timeout). Parse
@@ -275,9 +288,11 @@ fn parse_one(
         })
         .parse();
     let len = text.len();
+    let typescript = source_type.is_typescript();
     let mut problems: Vec<Problem> = ret
         .diagnostics
         .errors()
+        .filter(|d| !(typescript && checker_only(&d.message)))
         .map(|d| Problem::from_diagnostic(d, len))
         .collect();
     if problems.is_empty() && !ret.panicked {
@@ -308,6 +323,15 @@ fn parse_one(
         problems,
         structure: st,
     }
+}
+
+/// oxc parser errors that TypeScript reports from its checker, not from its parser
+/// (`parseDiagnostics`): not syntax errors by TypeScript's definition.
+/// - TS1036 "Statements are not allowed in ambient contexts" (`.d.ts` files);
+/// - TS1155 "'const' declarations must be initialized".
+fn checker_only(message: &str) -> bool {
+    message.starts_with("Statements are not allowed in ambient contexts")
+        || message.starts_with("Missing initializer in const declaration")
 }
 
 /// Bytes covered by the problems' spans, each at least one byte (an error at the end of
