@@ -23,7 +23,9 @@ EX=$TREE/crates/sheikh-syntax/examples/eval15.rs
 
 echo "== building in $TREE ($(git -C "$TREE" rev-parse --short HEAD)) into $CARGO_TARGET_DIR" >&2
 t0=$(date +%s)
-(cd "$TREE" && cargo build --release -q -p sheikh-syntax --example eval15 && cargo build --release -q --example full_pipeline)
+# One cargo invocation for both: building them separately resolves features differently
+# and recompiles half the dependencies.
+(cd "$TREE" && cargo build --release -q -p sheikh-syntax -p sheikh --example eval15 --example full_pipeline)
 t1=$(date +%s)
 git -C "$TREE" rev-parse HEAD > "$OUT/commit-$TAG.txt"
 git -C "$TREE" status --short --untracked-files=no | sed 's/^/dirty: /' >> "$OUT/commit-$TAG.txt"
