@@ -10,7 +10,8 @@
 #           the tree is not disturbed; CARGO_BUILD_JOBS defaults to 1.
 #
 # If TREE has no crates/sheikh-syntax/examples/eval15.rs (an older commit), this
-# repository's copy is put there (untracked) before building.
+# repository's copy is put there (untracked) before building; for trees without
+# sheikh_syntax::language_identifier, the first version (commit b9105cd).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(cd "${1:?usage: run_ours.sh OUT TAG [TREE]}" && pwd)
@@ -19,7 +20,14 @@ TREE=$(cd "${3:-$HERE/../..}" && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/tmp/eval15-$TAG-target}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
 EX=$TREE/crates/sheikh-syntax/examples/eval15.rs
-[[ -f $EX ]] || cp "$HERE/../../crates/sheikh-syntax/examples/eval15.rs" "$EX"
+if [[ ! -f $EX ]]; then
+  if grep -q "pub fn language_identifier" "$TREE/crates/sheikh-syntax/src/"*.rs 2>/dev/null; then
+    cp "$HERE/../../crates/sheikh-syntax/examples/eval15.rs" "$EX"
+  else
+    # Older trees: the first version, with LanguageIdentifier::default().
+    git -C "$HERE" show b9105cd:crates/sheikh-syntax/examples/eval15.rs > "$EX"
+  fi
+fi
 
 echo "== building in $TREE ($(git -C "$TREE" rev-parse --short HEAD)) into $CARGO_TARGET_DIR" >&2
 t0=$(date +%s)

@@ -11,9 +11,12 @@
 //! * The bytes are decoded as the pipeline's reader does with `legacy_encodings: true`
 //!   (UTF-8, UTF-16 with BOM, else a legacy encoding guessed by chardetng); `encoding`
 //!   is the encoding's name when it was not UTF-8, `decode_error` the rejection if any.
-//! * `with_path`: `LanguageIdentifier::identify` with the original file name (the part
-//!   of the corpus file name after the last `__`); `content`: `identify_content` (no
-//!   name). Only for `files/` and `reencoded/`.
+//! * `with_path`: `identify` with the original file name (the part of the corpus file
+//!   name after the last `__`); `content`: `identify_content` (no name), both with
+//!   `sheikh_syntax::language_identifier(16 KiB)` as the pipeline's language stage uses
+//!   it. Only for `files/` and `reencoded/`. (Trees before `language_identifier`
+//!   existed use the version of this file in commit b9105cd, with
+//!   `LanguageIdentifier::default()`; `scripts/eval15/run_ours.sh` picks it.)
 //! * `verdict`/`first_error`: `Validator::validate` (default options) with the label's
 //!   language, as `validate_dir` reports them.
 
@@ -23,7 +26,7 @@ use std::process::ExitCode;
 
 use rayon::prelude::*;
 use sheikh_core::io::{decode_bytes, DecodeOptions};
-use sheikh_core::{Language, LanguageIdentifier};
+use sheikh_core::Language;
 use sheikh_syntax::{ValidateOptions, Validator};
 
 fn files_of(dir: &Path) -> Vec<PathBuf> {
@@ -54,7 +57,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    let id = LanguageIdentifier::default();
+    // What the pipeline's language stage uses: content features plus the oxc grammar
+    // check for the JavaScript family, over the default 16 KiB window.
+    let id = sheikh_syntax::language_identifier(16 * 1024);
     let validator = Validator::new(ValidateOptions::default());
     let decode = DecodeOptions {
         legacy_encodings: true,
@@ -63,7 +68,11 @@ fn main() -> ExitCode {
     let lines: Vec<String> = jobs
         .par_iter()
         .map(|(path, label, lang, real)| {
-            let rel = path.strip_prefix(&out).unwrap_or(path).display().to_string();
+            let rel = path
+                .strip_prefix(&out)
+                .unwrap_or(path)
+                .display()
+                .to_string();
             let mut v = serde_json::json!({"path": rel, "label": label});
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
