@@ -4,7 +4,12 @@
 //! ```text
 //! cargo run -p sheikh-synth --release --example synth_bench -- --xml 10000 --mdx 8000
 //! cargo run -p sheikh-synth --release --example synth_bench -- --js 2000 --tsx 2000 --threads 1 --out target/synth.jsonl
+//! cargo run -p sheikh-synth --release --example synth_bench -- --js 500 --raw --out target/raw.jsonl
 //! ```
+//!
+//! `--raw` writes the grammar's own output instead: sample `0..N` of each kind, its
+//! family drawn as the synthesizer draws it, first attempt, before validation, retries
+//! and deduplication (what `scripts/synth/check_reference.sh` checks).
 
 use std::io::Write;
 use std::time::Instant;
@@ -46,6 +51,33 @@ struct Args {
     /// Write the documents as JSON Lines here.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
+    /// Write the raw grammar output (samples 0..N, first attempt, unvalidated, not
+    /// deduplicated) to `--out` instead of running the synthesizer.
+    #[arg(long, requires = "out")]
+    raw: bool,
+}
+
+/// Writes samples `0..n` of each kind as the grammar renders them (first attempt), one
+/// JSON object a line with `content` and `metadata.synth = {kind, family, seed, index}`.
+fn write_raw(args: &Args, plan: &[(Kind, u64)], path: &std::path::Path) -> anyhow::Result<()> {
+    let g = WebDevSyntheticGenerator::new(args.seed);
+    let mut f = sheikh_core::io::AtomicFile::create(path)?;
+    for &(kind, n) in plan {
+        for index in 0..n {
+            let family = g.family_of(kind, index);
+            let content = g.render(kind, family, index, 0)?;
+            let line = serde_json::json!({
+                "content": content,
+                "language": kind.language(),
+                "metadata": {"synth": {"generator": "grammar", "kind": kind.name(), "family": family, "seed": args.seed, "index": index, "raw": true}},
+            });
+            serde_json::to_writer(&mut f, &line)?;
+            f.write_all(b"\n")?;
+        }
+        println!("- {kind}: {n} raw samples");
+    }
+    f.commit().context("writing output")?;
+    Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -61,6 +93,10 @@ fn main() -> anyhow::Result<()> {
         (Kind::Jsx, args.jsx),
         (Kind::Tsx, args.tsx),
     ];
+    if args.raw {
+        let out = args.out.as_deref().context("--raw needs --out")?;
+        return write_raw(&args, &plan, out);
+    }
     let synth = Synthesizer::new(
         WebDevSyntheticGenerator::new(args.seed),
         SynthOptions::default(),

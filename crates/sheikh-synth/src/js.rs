@@ -287,39 +287,57 @@ impl Gen<'_> {
         }
     }
 
+    /// An expression for a position that takes any expression (an initialiser, an
+    /// argument, a `return` value: an AssignmentExpression).
     fn expr(&mut self, depth: usize) -> String {
+        self.ex(depth).text
+    }
+
+    /// An expression with the grammar level it parses at. Operands are parenthesised by
+    /// [`Ex::operand`] where their level is below what the position needs, so the text
+    /// always parses, and parses as the tree drawn here.
+    fn ex(&mut self, depth: usize) -> Ex {
         if depth > 2 {
             return if self.d.chance(0.5) {
-                self.known()
+                Ex::new(self.known(), Prec::Postfix)
             } else {
-                self.literal()
+                Ex::new(self.literal(), Prec::Primary)
             };
         }
         match self.d.below(13) {
-            0 | 1 => self.known(),
-            2 => self.literal(),
-            3 => format!("{}.{}", self.known(), self.d.pick(PROPS)),
-            4 => format!("{}?.{}", self.known(), self.d.pick(PROPS)),
+            0 | 1 => Ex::new(self.known(), Prec::Postfix),
+            2 => Ex::new(self.literal(), Prec::Primary),
+            3 => Ex::new(
+                format!("{}.{}", self.known(), self.d.pick(PROPS)),
+                Prec::Postfix,
+            ),
+            // An optional chain: never a `new` callee nor a template tag (neither is
+            // generated), so Postfix is its level.
+            4 => Ex::new(
+                format!("{}?.{}", self.known(), self.d.pick(PROPS)),
+                Prec::Postfix,
+            ),
             5 => {
-                let op = self.d.pick(&[
+                let op = BinOp::from_token(self.d.pick(&[
                     "+", "-", "*", "/", "%", "===", "!==", "<", ">=", "&&", "||", "??",
-                ]);
-                let (a, b) = (self.expr(depth + 1), self.expr(depth + 1));
-                format!("{a} {op} {b}")
+                ]));
+                let (a, b) = (self.ex(depth + 1), self.ex(depth + 1));
+                op.apply(a, b)
             }
             6 => {
                 let f = vocab::fn_name(self.d);
                 let n = self.d.range(0, 3);
                 let args: Vec<String> = (0..n).map(|_| self.expr(depth + 1)).collect();
-                format!("{f}({})", args.join(", "))
+                Ex::new(format!("{f}({})", args.join(", ")), Prec::Postfix)
             }
             7 => {
-                let (c, a, b) = (
-                    self.expr(depth + 1),
-                    self.expr(depth + 1),
-                    self.expr(depth + 1),
-                );
-                format!("({c}) ? {a} : {b}")
+                let (c, a, b) = (self.ex(depth + 1), self.ex(depth + 1), self.ex(depth + 1));
+                // The test keeps its own parentheses (a style); the branches take any
+                // AssignmentExpression.
+                Ex::new(
+                    format!("({}) ? {} : {}", c.text, a.text, b.text),
+                    Prec::Assign,
+                )
             }
             8 => {
                 let m = self.d.pick(METHODS_ARRAY);
@@ -337,14 +355,22 @@ impl Gen<'_> {
                 } else {
                     x.to_string()
                 };
-                format!("{}.{m}({p} => {body})", self.known())
+                // The arrow function is an argument (an AssignmentExpression position),
+                // never an operand.
+                Ex::new(
+                    format!("{}.{m}({p} => {body})", self.known()),
+                    Prec::Postfix,
+                )
             }
             9 => {
                 let acc = self.d.pick(&["acc", "sum", "total", "memo"]);
-                format!(
-                    "{}.reduce(({acc}, item) => {acc} + item.{}, 0)",
-                    self.known(),
-                    self.d.pick(PROPS)
+                Ex::new(
+                    format!(
+                        "{}.reduce(({acc}, item) => {acc} + item.{}, 0)",
+                        self.known(),
+                        self.d.pick(PROPS)
+                    ),
+                    Prec::Postfix,
                 )
             }
             10 => {
@@ -362,14 +388,16 @@ impl Gen<'_> {
                 if self.d.chance(0.3) {
                     fields.insert(0, format!("...{}", self.known()));
                 }
-                format!("{{ {} }}", fields.join(", "))
+                // An object literal: callers never put an expression at the start of a
+                // statement, where `{` would open a block.
+                Ex::new(format!("{{ {} }}", fields.join(", ")), Prec::Primary)
             }
             11 => {
                 let n = self.d.range(0, 3);
                 let items: Vec<String> = (0..n).map(|_| self.expr(depth + 1)).collect();
-                format!("[{}]", items.join(", "))
+                Ex::new(format!("[{}]", items.join(", ")), Prec::Primary)
             }
-            _ => format!("!{}", self.known()),
+            _ => Ex::new(format!("!{}", self.known()), Prec::Unary),
         }
     }
 
@@ -397,11 +425,9 @@ impl Gen<'_> {
                 self.d.pick(&["Error", "Date", "Map", "Array"])
             ),
             _ => {
-                let (a, b) = (self.expr(2), self.literal());
-                format!(
-                    "{a} {} {b}",
-                    self.d.pick(&["===", "!==", ">", "<", ">=", "<="])
-                )
+                let (a, b) = (self.ex(2), Ex::new(self.literal(), Prec::Primary));
+                let op = BinOp::from_token(self.d.pick(&["===", "!==", ">", "<", ">=", "<="]));
+                op.apply(a, b).text
             }
         }
     }
@@ -520,8 +546,16 @@ impl Gen<'_> {
             7 => {
                 let n = self.fresh();
                 let (a, b) = (self.known(), self.d.pick(PROPS));
-                c.line(format!("const {{ {b}, ...{n} }} = {a}{semi}"));
-                self.scope.push(b.to_string());
+                // A property whose name is already bound here is renamed: declaring
+                // it again (or a parameter's name) is an early error.
+                if self.scope.iter().any(|s| s == b) {
+                    let alias = self.fresh();
+                    c.line(format!("const {{ {b}: {alias}, ...{n} }} = {a}{semi}"));
+                    self.scope.push(alias);
+                } else {
+                    c.line(format!("const {{ {b}, ...{n} }} = {a}{semi}"));
+                    self.scope.push(b.to_string());
+                }
                 self.scope.push(n);
             }
             _ => {
@@ -1219,7 +1253,12 @@ impl Gen<'_> {
             "const PORT = process.env.PORT || {}{semi}",
             self.d.pick(&[3000, 8080, 4000, 5000, 8000])
         ));
-        let store = vocab::plural(self.d.pick(NOUNS));
+        let mut store = vocab::plural(self.d.pick(NOUNS));
+        // `exports`, `module`, `require`… are the CommonJS wrapper's parameters: a
+        // top-level `const exports` is a redeclaration there.
+        if is_reserved(&store) {
+            store.push_str("Store");
+        }
         c.line(format!("const {store} = new Map(){semi}"));
         c.blank();
         c.line(format!("app.use(express.json()){semi}"));
@@ -2183,6 +2222,127 @@ fn js_doc_type(ty: &str) -> String {
     }
 }
 
+/// How tightly an expression binds: the ECMAScript grammar level its text parses at,
+/// loosest first. A position accepts an expression at or above its minimum level; below
+/// it, the expression is parenthesised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    /// AssignmentExpression: conditionals, arrow functions.
+    Assign,
+    /// A `??` chain (CoalesceExpression). Below `||` so that it is never a bare operand
+    /// of `||`/`&&`; `??` itself takes only BitwiseOR-level operands, so `&&`/`||` are
+    /// parenthesised there (`a ?? b || c` is an early error).
+    Coalesce,
+    /// `||`.
+    LogicalOr,
+    /// `&&`.
+    LogicalAnd,
+    /// BitwiseOR (the operand level of `??`); `|`, `^`, `&` themselves are not generated.
+    BitwiseOr,
+    /// `===`, `!==`.
+    Equality,
+    /// `<`, `>`, `<=`, `>=`, `instanceof`.
+    Relational,
+    /// `+`, `-`.
+    Additive,
+    /// `*`, `/`, `%`.
+    Multiplicative,
+    /// `**`: right-associative, and its left operand may not be a unary expression
+    /// (`-a ** b` is a SyntaxError).
+    Exponent,
+    /// `!x`, `typeof x`, `await x`.
+    Unary,
+    /// Calls, member accesses and optional chains (LeftHandSideExpression).
+    Postfix,
+    /// Identifiers, literals, object and array literals.
+    Primary,
+}
+
+/// A generated expression's text and the level it parses at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Ex {
+    text: String,
+    prec: Prec,
+}
+
+impl Ex {
+    fn new(text: String, prec: Prec) -> Self {
+        Ex { text, prec }
+    }
+
+    /// The text for a position that needs level `min` or tighter (`coalesce_ok`: a
+    /// `??` chain is also fine, the left operand of `??`), parenthesised otherwise.
+    fn operand(self, min: Prec, coalesce_ok: bool) -> String {
+        if self.prec >= min || (coalesce_ok && self.prec == Prec::Coalesce) {
+            self.text
+        } else {
+            format!("({})", self.text)
+        }
+    }
+}
+
+/// A binary operator the generator emits, with its grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct BinOp {
+    token: &'static str,
+    prec: Prec,
+}
+
+impl BinOp {
+    /// The operator for `token` (one of the binary and logical operators above).
+    fn from_token(token: &'static str) -> Self {
+        let prec = match token {
+            "??" => Prec::Coalesce,
+            "||" => Prec::LogicalOr,
+            "&&" => Prec::LogicalAnd,
+            "===" | "!==" | "==" | "!=" => Prec::Equality,
+            "<" | ">" | "<=" | ">=" | "instanceof" | "in" => Prec::Relational,
+            "+" | "-" => Prec::Additive,
+            "*" | "/" | "%" => Prec::Multiplicative,
+            "**" => Prec::Exponent,
+            _ => unreachable!("not a generated binary operator: {token}"),
+        };
+        BinOp { token, prec }
+    }
+
+    /// `a OP b` with each operand parenthesised where the grammar needs it: `??` takes
+    /// BitwiseOR-level operands (its left one may be another `??` chain) and is never a
+    /// bare operand of `&&`/`||`; left-associative operators take their own level on
+    /// the left and a tighter one on the right; `**` is right-associative with an
+    /// UpdateExpression on the left.
+    fn apply(self, a: Ex, b: Ex) -> Ex {
+        let (left, right) = match self.prec {
+            Prec::Coalesce => (
+                a.operand(Prec::BitwiseOr, true),
+                b.operand(Prec::BitwiseOr, false),
+            ),
+            Prec::Exponent => (
+                a.operand(Prec::Postfix, false),
+                b.operand(Prec::Exponent, false),
+            ),
+            p => (a.operand(p, false), b.operand(tighter(p), false)),
+        };
+        Ex::new(format!("{left} {} {right}", self.token), self.prec)
+    }
+}
+
+/// The next tighter level (for the right operand of a left-associative operator).
+fn tighter(p: Prec) -> Prec {
+    match p {
+        Prec::Assign => Prec::Coalesce,
+        Prec::Coalesce | Prec::LogicalOr => Prec::LogicalAnd,
+        Prec::LogicalAnd => Prec::BitwiseOr,
+        Prec::BitwiseOr => Prec::Equality,
+        Prec::Equality => Prec::Relational,
+        Prec::Relational => Prec::Additive,
+        Prec::Additive => Prec::Multiplicative,
+        Prec::Multiplicative => Prec::Exponent,
+        Prec::Exponent => Prec::Unary,
+        Prec::Unary => Prec::Postfix,
+        Prec::Postfix | Prec::Primary => Prec::Primary,
+    }
+}
+
 fn is_reserved(w: &str) -> bool {
     matches!(
         w,
@@ -2233,5 +2393,106 @@ fn is_reserved(w: &str) -> bool {
             | "true"
             | "false"
             | "import_"
+            // Not bindable in strict code, or the CommonJS wrapper's parameters.
+            | "arguments"
+            | "eval"
+            | "exports"
+            | "module"
+            | "require"
+            | "__filename"
+            | "__dirname"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(text: &str, prec: Prec) -> Ex {
+        Ex::new(text.to_string(), prec)
+    }
+
+    fn op(token: &'static str, a: Ex, b: Ex) -> String {
+        BinOp::from_token(token).apply(a, b).text
+    }
+
+    #[test]
+    fn coalesce_and_logical_operands_are_parenthesised_both_ways() {
+        let or = || e("b || c", Prec::LogicalOr);
+        let and = || e("b && c", Prec::LogicalAnd);
+        let nc = || e("b ?? c", Prec::Coalesce);
+        let id = || e("a", Prec::Postfix);
+        assert_eq!(op("??", or(), id()), "(b || c) ?? a");
+        assert_eq!(op("??", id(), and()), "a ?? (b && c)");
+        assert_eq!(op("||", nc(), id()), "(b ?? c) || a");
+        assert_eq!(op("&&", id(), nc()), "a && (b ?? c)");
+        // A `??` chain continues on the left; on the right it is grouped.
+        assert_eq!(op("??", nc(), id()), "b ?? c ?? a");
+        assert_eq!(op("??", id(), nc()), "a ?? (b ?? c)");
+        // `||` and `&&` nest as usual.
+        assert_eq!(op("||", and(), or()), "b && c || (b || c)");
+        assert_eq!(op("&&", or(), id()), "(b || c) && a");
+        // Tighter operands need nothing.
+        assert_eq!(op("??", e("x === 1", Prec::Equality), id()), "x === 1 ?? a");
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        let sum = || e("a + b", Prec::Additive);
+        let prod = || e("a * b", Prec::Multiplicative);
+        let cond = || e("(c) ? x : y", Prec::Assign);
+        assert_eq!(op("*", sum(), sum()), "(a + b) * (a + b)");
+        assert_eq!(op("+", prod(), prod()), "a * b + a * b");
+        assert_eq!(op("-", sum(), sum()), "a + b - (a + b)");
+        assert_eq!(
+            op("===", cond(), e("1", Prec::Primary)),
+            "((c) ? x : y) === 1"
+        );
+        assert_eq!(
+            op("<", e("a === b", Prec::Equality), sum()),
+            "(a === b) < a + b"
+        );
+    }
+
+    #[test]
+    fn exponent_left_operand_is_never_unary() {
+        let neg = || e("!a", Prec::Unary);
+        let pow = || e("a ** b", Prec::Exponent);
+        assert_eq!(op("**", neg(), e("2", Prec::Primary)), "(!a) ** 2");
+        assert_eq!(op("**", e("2", Prec::Primary), neg()), "2 ** !a");
+        assert_eq!(op("**", e("x", Prec::Postfix), pow()), "x ** a ** b");
+        assert_eq!(op("**", pow(), e("x", Prec::Postfix)), "(a ** b) ** x");
+    }
+
+    #[test]
+    fn generated_expressions_parse_as_initialisers_and_conditions() {
+        // 20 000 expressions straight from the grammar, each as a `const` initialiser
+        // and each `cond()` as an `if` test, through oxc's parser and early errors.
+        fn parse_errors(src: &str) -> Vec<String> {
+            let alloc = oxc_allocator::Allocator::default();
+            let ret = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::mjs()).parse();
+            ret.errors.iter().map(|e| e.to_string()).collect()
+        }
+        let mut coalesce = 0;
+        for seed in 0..20_000u64 {
+            let mut d = Dice::from_u64(seed);
+            let mut g = Gen {
+                d: &mut d,
+                s: Style::draw(&mut Dice::from_u64(seed), 0.5),
+                dialect: Dialect::Js,
+                scope: vec!["items".into(), "user".into(), "this.total".into()],
+                types: Vec::new(),
+            };
+            let x = g.ex(0);
+            let c = g.cond();
+            coalesce += usize::from(x.text.contains("??"));
+            let src = format!(
+                "class K {{ m() {{ const v = {};\nif ({c}) {{}} }} }}\n",
+                x.text
+            );
+            let errs = parse_errors(&src);
+            assert!(errs.is_empty(), "{errs:?}\n{src}");
+        }
+        assert!(coalesce > 500, "only {coalesce} expressions with ??");
+    }
 }
