@@ -17,12 +17,10 @@ pub enum Grammar {
     TypeScript,
     /// `tree-sitter-typescript`, `tsx` grammar.
     Tsx,
-    /// `tree-sitter-html`.
-    Html,
 }
 
 impl Grammar {
-    const COUNT: usize = 4;
+    const COUNT: usize = 3;
 
     fn index(self) -> usize {
         self as usize
@@ -34,7 +32,6 @@ impl Grammar {
             Grammar::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
             Grammar::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Grammar::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-            Grammar::Html => tree_sitter_html::LANGUAGE.into(),
         }
     }
 }
@@ -48,7 +45,7 @@ pub(crate) enum ParseFailure {
 
 thread_local! {
     static PARSERS: RefCell<[Option<Parser>; Grammar::COUNT]> = const {
-        RefCell::new([None, None, None, None])
+        RefCell::new([None, None, None])
     };
 }
 
@@ -120,12 +117,7 @@ mod tests {
 
     #[test]
     fn every_grammar_loads_and_parses() {
-        for g in [
-            Grammar::JavaScript,
-            Grammar::TypeScript,
-            Grammar::Tsx,
-            Grammar::Html,
-        ] {
+        for g in [Grammar::JavaScript, Grammar::TypeScript, Grammar::Tsx] {
             let tree = parse(g, "x", None).unwrap();
             assert!(tree.root_node().child_count() > 0);
         }
