@@ -1301,7 +1301,14 @@ impl Gen<'_> {
                 ("post", _) => {
                     c.line(format!(
                         "const {{ {} }} = req.body{semi}",
-                        self.d.some(PROPS, 1, 3).join(", ")
+                        // `id` is declared on the next line: destructuring it too
+                        // would be a redeclaration.
+                        self.d
+                            .some(PROPS, 1, 3)
+                            .iter()
+                            .map(|p| if *p == "id" { "id: bodyId" } else { *p })
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                     c.line(format!("const id = String({store}.size + 1){semi}"));
                     c.line(format!("const item = {{ id, ...req.body, createdAt: new Date().toISOString() }}{semi}"));
@@ -2038,7 +2045,14 @@ impl Gen<'_> {
                 qq(self.s.quote, "prop-types")
             ));
         }
+        let mut imported: Vec<&String> = Vec::new();
         for comp in &comps {
+            // A component used twice is imported once (a second import of the same
+            // binding is a redeclaration).
+            if imported.contains(&comp) {
+                continue;
+            }
+            imported.push(comp);
             c.line(format!(
                 "import {comp} from {}{semi}",
                 qq(self.s.quote, &format!("./{comp}"))
