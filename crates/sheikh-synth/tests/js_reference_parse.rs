@@ -11,7 +11,7 @@ use oxc_semantic::SemanticBuilder;
 use oxc_span::SourceType;
 use proptest::prelude::*;
 use sheikh_synth::js::{self, Dialect};
-use sheikh_synth::{Dice, Generator, Kind, WebDevSyntheticGenerator};
+use sheikh_synth::{Dice, Kind, WebDevSyntheticGenerator};
 
 /// How the text is meant to run: JavaScript with a top-level `import`/`export` line is
 /// an ES module, otherwise CommonJS; TypeScript files are modules.
@@ -32,7 +32,11 @@ fn source_type(dialect: Dialect, text: &str) -> SourceType {
 fn errors(text: &str, ty: SourceType) -> Vec<String> {
     let alloc = Allocator::default();
     let ret = Parser::new(&alloc, text, ty).parse();
-    let mut out: Vec<String> = ret.errors.iter().map(|e| format!("parse: {e}")).collect();
+    let mut out: Vec<String> = ret
+        .diagnostics
+        .errors()
+        .map(|e| format!("parse: {e}"))
+        .collect();
     if ret.panicked {
         out.push("parse: parser gave up".into());
     }
@@ -40,7 +44,12 @@ fn errors(text: &str, ty: SourceType) -> Vec<String> {
         let sem = SemanticBuilder::new()
             .with_check_syntax_error(true)
             .build(&ret.program);
-        out.extend(sem.errors.iter().map(|e| format!("early error: {e}")));
+        out.extend(
+            sem.diagnostics
+                .iter()
+                .filter(|d| d.severity == oxc_diagnostics::Severity::Error)
+                .map(|e| format!("early error: {e}")),
+        );
     }
     out
 }
@@ -103,7 +112,9 @@ fn fixed_sweep_of_javascript_parses() {
             let text = g.render(Kind::JavaScript, family, index, 0).unwrap();
             let errs = errors(&text, source_type(Dialect::Js, &text));
             if !errs.is_empty() {
-                bad.push(format!("seed {seed} index {index} {family}: {errs:?}"));
+                bad.push(format!(
+                    "seed {seed} index {index} {family}: {errs:?}\n{text}"
+                ));
             }
         }
     }
