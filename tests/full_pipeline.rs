@@ -69,8 +69,18 @@ fn every_record_is_kept_or_dropped_with_a_reason() {
     let s = sheikh::run_pipeline(&c, |_| {}).unwrap();
     s.stats.check_balance().unwrap();
     let drops = s.stats.drops_by_reason();
-    // The fixture corpus has one invalid UTF-8 file, one binary file and one empty file.
-    assert_eq!(drops[&Reason::InvalidUtf8].docs, 1);
+    // The fixture corpus has one binary file and one empty file, and one Latin-1 file
+    // that is decoded (legacy encodings are decoded by default since #15), not dropped.
+    assert!(!drops.contains_key(&Reason::InvalidUtf8), "{drops:?}");
+    let latin1 = std::fs::read_dir(out.path().join("data"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())
+        .find(|l| l.contains("legacy/latin1.js"))
+        .expect("the Latin-1 file is written");
+    let latin1: serde_json::Value = serde_json::from_str(&latin1).unwrap();
+    assert_eq!(latin1["metadata"]["source_encoding"], "windows-1252");
+    assert!(latin1["content"].as_str().unwrap().contains("René Lefèvre"));
     assert_eq!(drops[&Reason::Binary].docs, 1);
     assert_eq!(drops[&Reason::Empty].docs, 1);
     // The fixture's exact duplicate groups (3 + 2 + 2 copies) lose 4 documents; the

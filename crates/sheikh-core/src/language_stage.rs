@@ -288,5 +288,11 @@ mod tests {
         );
         // A few words of prose are not evidence of code.
         assert_ne!(id.identify_content("MIT").language, Language::JavaScript);
+        // `.env` lines and simple Python parse as JavaScript, but use none of its
+        // constructs: they stay Other.
+        let env = "DB_PASSWORD=hunter2hunter2\nAWS_REGION=eu-west-1\n";
+        assert_eq!(id.identify_content(env).language, Language::Other);
+        let py = "TOKEN = 'abc'\nprint(TOKEN)\n";
+        assert_eq!(id.identify_content(py).language, Language::Other);
     }
 }

@@ -118,8 +118,11 @@ fn directory_reader_rejects_binary_non_utf8_empty_and_large_files() {
     std::fs::write(root.join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
     std::fs::write(root.join("big.js"), "a".repeat(2000)).unwrap();
     std::fs::write(root.join("one-line.min.js"), "x".repeat(100)).unwrap();
+    // Legacy encodings turned off: non-UTF-8 text is invalid_utf8 (by default it is
+    // decoded; see hostile_inputs.rs).
     let opts = ReadOptions {
         max_doc_bytes: 1000,
+        legacy_encodings: false,
         ..Default::default()
     };
     let reader = DirectoryReader::builder(root)

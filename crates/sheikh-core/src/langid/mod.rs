@@ -203,6 +203,12 @@ impl LanguageIdentifier {
         if !feature_guess.is_script() && !looks_like_statements(body) {
             return None;
         }
+        // With no feature evidence at all, `KEY=value` lines (`.env`) and simple Python
+        // (`x = 'a'\nprint(x)`) also parse as JavaScript: ask for one construct of the
+        // language too.
+        if feature_guess == Language::Other && !has_script_construct(body) {
+            return None;
+        }
         grammar.least_accepting(content)
     }
 }
@@ -219,6 +225,18 @@ pub fn explain_content(text: &str) -> Vec<(String, usize)> {
 fn looks_like_statements(text: &str) -> bool {
     let t = text.trim();
     t.len() >= 16 && (t.lines().nth(1).is_some() || t.contains(['=', '(', ';', '{']))
+}
+
+/// True when `text` uses a construct only scripts use: a declaration or module
+/// keyword, an arrow, or a statement ending in `;`.
+fn has_script_construct(text: &str) -> bool {
+    static CONSTRUCT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?m)\b(?:function|const|let|var|import|export|return|class|typeof|async|await|require|module\.exports)\b|=>|;[ \t]*$",
+        )
+        .expect("valid regex")
+    });
+    CONSTRUCT.is_match(text)
 }
 
 /// The first `max` bytes of `s`, cut back to a character boundary.
