@@ -1,12 +1,14 @@
 //! The directory reader's per-file path: the bytes as one file in a temp dir become
-//! exactly one document or one rejection, and agree with `decode_content`.
+//! exactly one document or one rejection, and agree with `decode_bytes` under the
+//! reader's default options (legacy encodings decoded since #15).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sheikh_core::io::{decode_content, DirectoryReader};
+use sheikh_core::io::{decode_bytes, DirectoryReader, ReadOptions};
 use sheikh_core::Reason;
 
 fuzz_target!(|data: &[u8]| {
-    let decoded = decode_content(data.to_vec());
+    let decoded =
+        decode_bytes(data.to_vec(), ReadOptions::default().decode_options()).map(|d| d.text);
     if let Ok(text) = &decoded {
         // Not only ASCII whitespace (`str::trim` would also strip e.g. U+000B).
         assert!(!text.bytes().all(|b| b.is_ascii_whitespace()));
@@ -28,14 +30,14 @@ fuzz_target!(|data: &[u8]| {
                         r.rejection.reason,
                         Reason::Binary | Reason::InvalidUtf8 | Reason::Empty
                     ),
-                    "decode_content accepted what the reader rejects: {r:?}"
+                    "decode_bytes accepted what the reader rejects: {r:?}"
                 );
             }
         }
         Err(rej) => {
             assert!(
                 batch.documents.is_empty(),
-                "decode_content rejected ({rej:?}) what the reader kept"
+                "decode_bytes rejected ({rej:?}) what the reader kept"
             );
             assert_eq!(batch.rejected[0].rejection.reason, rej.reason);
         }
