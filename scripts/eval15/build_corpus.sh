@@ -36,31 +36,8 @@ mapfile -t PACKAGES < <(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$LIST")
 CACHE=$OUT/cache SRC=$OUT/src WORK=$OUT/work
 mkdir -p "$CACHE" "$SRC" "$WORK"
 
-tgz_name() { local spec=$1 name ver; name=${spec%@*}; ver=${spec##*@}; name=${name#@}; printf '%s-%s.tgz' "${name//\//-}" "$ver"; }
-safe_spec() { local s=${1#@}; printf '%s' "${s//\//-}"; }
-fetch() {
-  local spec=$1 tgz; tgz=$(tgz_name "$spec")
-  [[ -s $CACHE/$tgz ]] && return 0
-  if ! npm pack "$spec" --silent --pack-destination "$CACHE" >/dev/null 2>"$WORK/npm-$(safe_spec "$spec").log"; then
-    echo "ERROR: npm pack $spec failed (see $WORK/npm-$(safe_spec "$spec").log)" >&2; return 1
-  fi
-  [[ -s $CACHE/$tgz ]] || { echo "ERROR: expected $CACHE/$tgz after npm pack $spec" >&2; return 1; }
-}
-export -f fetch tgz_name safe_spec
-export CACHE WORK
-
-echo "== fetching ${#PACKAGES[@]} packages into $CACHE" >&2
-printf '%s\n' "${PACKAGES[@]}" | xargs -P "$JOBS" -I{} bash -c 'fetch "$1"' _ {}
-
-echo "== unpacking into $SRC" >&2
-for spec in "${PACKAGES[@]}"; do
-  dir=$SRC/$(safe_spec "$spec")
-  [[ -f $dir/.unpacked ]] && continue
-  rm -rf "$dir"; mkdir -p "$dir"
-  tar -xzf "$CACHE/$(tgz_name "$spec")" -C "$dir" --strip-components=1 --no-same-owner --no-same-permissions
-  chmod -R u+rwX "$dir"
-  touch "$dir/.unpacked"
-done
+source "$ROOT/scripts/langid/npm_packages.sh"
+fetch_and_unpack
 
 echo "== selecting files" >&2
 printf '%s\n' "${PACKAGES[@]}" > "$WORK/packages.list"
