@@ -167,7 +167,18 @@ impl Filter for LanguageFilter {
                 .insert("language_detection".into(), serde_json::json!(d));
             detection = Some(d);
         }
-        self.relabel_jsx(doc);
+        // A content decision just made with the grammar is already the least language
+        // that parses: asking again would only parse the text a second time.
+        let parsed_now = matches!(
+            detection,
+            Some(Detection {
+                method: Method::Content | Method::Shebang,
+                ..
+            })
+        ) && self.identifier.grammar().is_some();
+        if !parsed_now {
+            self.relabel_jsx(doc);
+        }
         if !self.config.keep.contains(&doc.language) {
             return Some(Rejection::new(
                 Reason::LanguageNotSelected,
