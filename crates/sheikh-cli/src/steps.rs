@@ -46,7 +46,7 @@ pub enum Step {
     DedupCluster,
     /// Removal of duplicates, code-comment pairs, report measurements: one task per shard.
     DedupFilter,
-    /// Tokenization: one task per shard (not available in this build).
+    /// Tokenization: one task per shard (when the config's `tokenize` section is enabled).
     Tokenize,
     /// Statistics and the data-quality report: one task.
     Report,
