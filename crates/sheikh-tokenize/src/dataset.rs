@@ -207,6 +207,10 @@ impl DatasetWriter {
         } else {
             None
         };
+        let stats = TokenStats {
+            encode_path: Some(tok.encode_path().clone()),
+            ..TokenStats::default()
+        };
         Ok(DatasetWriter {
             grouper: config
                 .repo_level
@@ -222,7 +226,7 @@ impl DatasetWriter {
             flat,
             parquet,
             rows: Vec::new(),
-            stats: TokenStats::default(),
+            stats,
         })
     }
 

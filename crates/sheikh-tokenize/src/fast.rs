@@ -1,207 +1,258 @@
-//! A faster encoding path for byte-level BPE tokenizers (GPT-2, Qwen2.5-Coder, StarCoder,
-//! the project's own), giving exactly the ids of `Tokenizer::encode`.
+//! A faster encoding path for byte-level BPE tokenizers (GPT-2, RoBERTa / CodeBERT,
+//! Llama-3, Qwen2.5 / Qwen3, StarCoder, the project's own), giving exactly the ids of
+//! `Tokenizer::encode`.
 //!
 //! The generic `tokenizers` pipeline keeps a `NormalizedString` with per-byte alignments
-//! for every document, and allocates one split record per input byte and one `String` per
-//! output token; that bookkeeping (offsets) is what a training-data writer never reads.
-//! For the common layout — no normalizer (or NFC on ASCII text, where it is the identity),
-//! a regex split then byte-level mapping, a BPE model without dropout — this module runs
-//! the same steps on `&str`: the tokenizer's own regex engine (`SysRegex`, onig) splits,
-//! the GPT-2 byte-to-unicode table maps, the tokenizer's own BPE model merges, and a
-//! sharded cache remembers the ids of short pieces. Anything else falls back to the
-//! generic path. `tests/encode.rs` checks both paths agree on every fixture document and
-//! on random text; `scripts/tokenize/speed.py` checks them against Python `tokenizers`.
+//! for every document, splits with a backtracking regex engine, and allocates one split
+//! record per input byte and one `String` per output token; none of that is needed for a
+//! training-data writer, which reads ids only. For the common layout — no normalizer (or
+//! NFC), a regex split then byte-level mapping, a BPE model without dropout — this module
+//! runs the same steps on `&str`:
+//!
+//! - split: a hand-written matcher ([`crate::pretokenize`]) when the tokenizer's regex is
+//!   exactly GPT-2's, Llama-3's or Qwen2's, else the tokenizer's own regex engine (onig);
+//! - merge: [`ByteBpe`], the model's own vocabulary and merges keyed by id pairs, on raw
+//!   bytes (no byte-to-unicode strings), with a per-thread cache of short pieces;
+//! - NFC: text that `is_nfc_quick` (the normalizer's own tables) says is NFC already is
+//!   used as is; other text is normalised by the tokenizer's normalizer first.
+//!
+//! Anything else falls back to the generic pipeline, with a log line and the reason in
+//! [`EncodePath`] (also in the dataset statistics). `tests/encode.rs` checks the paths
+//! agree on every fixture document and on random text for GPT-2-, Llama-3- and Qwen2-style
+//! tokenizers; `scripts/tokenize/speed.py` checks them against Python `tokenizers`.
 
-use std::collections::HashMap;
-use std::hash::BuildHasher;
-use std::sync::Mutex;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use tokenizers::models::ModelWrapper;
+use tokenizers::normalizers::NormalizerWrapper;
 use tokenizers::utils::SysRegex;
-use tokenizers::{Model, Tokenizer};
+use tokenizers::{NormalizedString, Normalizer, Tokenizer};
+use unicode_normalization_alignments::{is_nfc_quick, IsNormalized};
 
-/// GPT-2's pre-tokenization regex (what `ByteLevel { use_regex: true }` splits with).
-const GPT2_PATTERN: &str =
-    r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+use crate::bpe::{ByteBpe, Scratch};
+use crate::pretokenize::{Pattern, GPT2};
 
-/// Pieces at least this long are not cached (as the BPE model's own cache).
-const MAX_CACHED: usize = 256;
-const SHARDS: usize = 16;
-const SHARD_CAPACITY: usize = 1 << 14;
+/// Pieces at least this long are not cached.
+const MAX_CACHED: usize = 128;
+/// Cached pieces per thread and tokenizer before the cache is emptied.
+const CACHE_CAPACITY: usize = 1 << 16;
+/// Tokenizers with a cache on one thread before that thread's caches are emptied.
+const CACHES_PER_THREAD: usize = 8;
 
-type Shard = Mutex<HashMap<Box<str>, Box<[u32]>>>;
+/// Which code encodes document text for a [`CodeTokenizer`](crate::CodeTokenizer): all
+/// give the same ids; the first two are faster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "path", rename_all = "snake_case")]
+pub enum EncodePath {
+    /// Hand-written pre-tokenizer for a known split regex, then this crate's byte-level
+    /// BPE.
+    Fast {
+        /// The split regex: `gpt2`, `llama3` or `qwen2`.
+        pattern: String,
+    },
+    /// The tokenizer's own regex engine splits (the regex is not one the hand-written
+    /// pre-tokenizer reproduces), then this crate's byte-level BPE.
+    FastRegex {
+        /// Why the hand-written pre-tokenizer is not used.
+        reason: String,
+    },
+    /// The generic `tokenizers` pipeline.
+    Generic {
+        /// The feature of the `tokenizer.json` the fast paths do not reproduce.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for EncodePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EncodePath::Fast { pattern } => write!(f, "fast ({pattern} pre-tokenizer, byte BPE)"),
+            EncodePath::FastRegex { reason } => {
+                write!(f, "fast with the tokenizer's regex engine ({reason})")
+            }
+            EncodePath::Generic { reason } => write!(f, "generic tokenizers pipeline ({reason})"),
+        }
+    }
+}
+
+enum Splitter {
+    Hand(Pattern),
+    Regex(SysRegex),
+}
 
 pub(crate) struct FastPath {
-    regex: SysRegex,
-    ascii_only: bool,
-    byte_char: [char; 256],
-    cache: Vec<Shard>,
-    hasher: std::collections::hash_map::RandomState,
+    splitter: Splitter,
+    /// The NFC normalizer, when the tokenizer has one.
+    nfc: Option<NormalizerWrapper>,
+    bpe: ByteBpe,
+    /// Key of this tokenizer's per-thread cache.
+    id: u64,
 }
 
 impl std::fmt::Debug for FastPath {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FastPath")
-            .field("ascii_only", &self.ascii_only)
+            .field("nfc", &self.nfc.is_some())
             .finish_non_exhaustive()
     }
 }
 
-/// GPT-2's `bytes_to_unicode`: printable bytes map to themselves, the others to U+0100….
-fn byte_chars() -> [char; 256] {
-    let mut table = ['\0'; 256];
-    let mut next = 256u32;
-    for b in 0..=255u8 {
-        let printable = matches!(b, b'!'..=b'~' | 0xA1..=0xAC | 0xAE..=0xFF);
-        table[b as usize] = if printable {
-            b as char
-        } else {
-            let c = char::from_u32(next).expect("valid code point");
-            next += 1;
-            c
-        };
-    }
-    table
+struct ThreadCache {
+    id: u64,
+    pieces: FxHashMap<Box<[u8]>, Box<[u32]>>,
+    scratch: Scratch,
+}
+
+thread_local! {
+    static CACHES: RefCell<Vec<ThreadCache>> = const { RefCell::new(Vec::new()) };
 }
 
 impl FastPath {
-    /// The fast path for `tok`, when its layout is one this module reproduces exactly.
-    pub(crate) fn detect(tok: &Tokenizer) -> Option<Self> {
-        let ModelWrapper::BPE(bpe) = tok.get_model() else {
-            return None;
+    /// The fast path for `tok` and which path it is, or the reason there is none.
+    pub(crate) fn detect(tok: &Tokenizer) -> Result<(Self, EncodePath), String> {
+        let ModelWrapper::BPE(model) = tok.get_model() else {
+            return Err("model is not BPE".into());
         };
-        if bpe.dropout.is_some() {
-            return None;
-        }
-        let ascii_only = match tok.get_normalizer() {
-            None => false,
+        let nfc = match tok.get_normalizer() {
+            None => None,
             Some(n) => {
-                let v = serde_json::to_value(n).ok()?;
-                match v["type"].as_str()? {
-                    "NFC" => true,
-                    "Sequence" if v["normalizers"].as_array().is_some_and(|a| a.is_empty()) => {
-                        false
+                let v = serde_json::to_value(n).map_err(|e| e.to_string())?;
+                match v["type"].as_str() {
+                    Some("NFC") => Some(n.clone()),
+                    Some("Sequence")
+                        if v["normalizers"].as_array().is_some_and(|a| a.is_empty()) =>
+                    {
+                        None
                     }
-                    _ => return None,
+                    _ => return Err(format!("normalizer {v}")),
                 }
             }
         };
-        let pre = serde_json::to_value(tok.get_pre_tokenizer()?).ok()?;
+        let pre = tok
+            .get_pre_tokenizer()
+            .ok_or("no pre-tokenizer (not byte-level)")?;
+        let pre = serde_json::to_value(pre).map_err(|e| e.to_string())?;
         let byte_level_ok = |v: &serde_json::Value, use_regex: bool| {
             v["type"] == "ByteLevel"
                 && v["add_prefix_space"] == false
                 && v["use_regex"] == use_regex
         };
-        let pattern = if byte_level_ok(&pre, true) {
-            GPT2_PATTERN.to_string()
-        } else if pre["type"] == "Sequence" {
-            let steps = pre["pretokenizers"].as_array()?;
-            match steps.as_slice() {
-                [split, bl]
+        let regex = if byte_level_ok(&pre, true) {
+            GPT2.to_string()
+        } else {
+            let steps = pre["pretokenizers"].as_array();
+            match (pre["type"].as_str(), steps.map(Vec::as_slice)) {
+                (Some("Sequence"), Some([split, bl]))
                     if split["type"] == "Split"
                         && split["behavior"] == "Isolated"
                         && split["invert"] == false
                         && byte_level_ok(bl, false) =>
                 {
-                    split["pattern"]["Regex"].as_str()?.to_string()
+                    split["pattern"]["Regex"]
+                        .as_str()
+                        .ok_or("Split pattern is not a regex")?
+                        .to_string()
                 }
-                _ => return None,
+                _ => return Err(format!("pre-tokenizer {pre}")),
             }
-        } else {
-            return None;
         };
-        Some(FastPath {
-            regex: SysRegex::new(&pattern).ok()?,
-            ascii_only,
-            byte_char: byte_chars(),
-            cache: (0..SHARDS).map(|_| Mutex::default()).collect(),
-            hasher: Default::default(),
+        let bpe = ByteBpe::from_model(model)?;
+        let (splitter, path) = match Pattern::recognise(&regex) {
+            Some(p) => (
+                Splitter::Hand(p),
+                EncodePath::Fast {
+                    pattern: p.name().to_string(),
+                },
+            ),
+            None => (
+                Splitter::Regex(SysRegex::new(&regex).map_err(|e| e.to_string())?),
+                EncodePath::FastRegex {
+                    reason: format!("split regex {regex:?} is not GPT-2's, Llama-3's or Qwen2's"),
+                },
+            ),
+        };
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        Ok((
+            FastPath {
+                splitter,
+                nfc,
+                bpe,
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            },
+            path,
+        ))
+    }
+
+    /// Appends the ids of `text`.
+    pub(crate) fn encode_into(&self, text: &str, out: &mut Vec<u32>) -> tokenizers::Result<()> {
+        if let Some(nfc) = &self.nfc {
+            if !text.is_ascii() && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+                let mut normalized = NormalizedString::from(text);
+                nfc.normalize(&mut normalized)?;
+                self.encode_normalized(normalized.get(), out);
+                return Ok(());
+            }
+        }
+        self.encode_normalized(text, out);
+        Ok(())
+    }
+
+    fn encode_normalized(&self, text: &str, out: &mut Vec<u32>) {
+        CACHES.with(|caches| {
+            let mut caches = caches.borrow_mut();
+            let at = match caches.iter().position(|c| c.id == self.id) {
+                Some(i) => i,
+                None => {
+                    if caches.len() >= CACHES_PER_THREAD {
+                        caches.clear();
+                    }
+                    caches.push(ThreadCache {
+                        id: self.id,
+                        pieces: FxHashMap::default(),
+                        scratch: Scratch::default(),
+                    });
+                    caches.len() - 1
+                }
+            };
+            let cache = &mut caches[at];
+            match &self.splitter {
+                Splitter::Hand(p) => {
+                    for piece in p.split(text) {
+                        self.piece(piece.as_bytes(), out, cache);
+                    }
+                }
+                Splitter::Regex(re) => {
+                    // `Isolated` split: matches and the text between them are pieces.
+                    let mut prev = 0;
+                    for (start, end) in re.find_iter(text) {
+                        if start > prev {
+                            self.piece(&text.as_bytes()[prev..start], out, cache);
+                        }
+                        self.piece(&text.as_bytes()[start..end], out, cache);
+                        prev = end;
+                    }
+                    self.piece(&text.as_bytes()[prev..], out, cache);
+                }
+            }
         })
     }
 
-    /// Appends the ids of `text`; `None` when this text needs the generic path.
-    pub(crate) fn encode_into(
-        &self,
-        model: &ModelWrapper,
-        text: &str,
-        out: &mut Vec<u32>,
-    ) -> Option<tokenizers::Result<()>> {
-        if self.ascii_only && !text.is_ascii() {
-            return None;
+    #[inline]
+    fn piece(&self, piece: &[u8], out: &mut Vec<u32>, cache: &mut ThreadCache) {
+        if piece.len() <= 1 || piece.len() >= MAX_CACHED {
+            return self.bpe.encode(piece, out, &mut cache.scratch);
         }
-        let mut mapped = String::new();
-        let mut prev = 0;
-        let mut run = |piece: &str, out: &mut Vec<u32>| self.piece(model, piece, &mut mapped, out);
-        for (start, end) in self.regex.find_iter(text) {
-            if start > prev {
-                if let Err(e) = run(&text[prev..start], out) {
-                    return Some(Err(e));
-                }
-            }
-            if end > start {
-                if let Err(e) = run(&text[start..end], out) {
-                    return Some(Err(e));
-                }
-            }
-            prev = end;
+        if let Some(ids) = cache.pieces.get(piece) {
+            return out.extend_from_slice(ids);
         }
-        if prev < text.len() {
-            if let Err(e) = run(&text[prev..], out) {
-                return Some(Err(e));
-            }
-        }
-        Some(Ok(()))
-    }
-
-    fn piece(
-        &self,
-        model: &ModelWrapper,
-        piece: &str,
-        mapped: &mut String,
-        out: &mut Vec<u32>,
-    ) -> tokenizers::Result<()> {
-        let cacheable = piece.len() < MAX_CACHED;
-        let shard = if cacheable {
-            let h = self.hasher.hash_one(piece) as usize;
-            let shard = &self.cache[h % SHARDS];
-            if let Some(ids) = shard.lock().ok().and_then(|m| m.get(piece).cloned()) {
-                out.extend_from_slice(&ids);
-                return Ok(());
-            }
-            Some(shard)
-        } else {
-            None
-        };
-        mapped.clear();
-        mapped.extend(piece.bytes().map(|b| self.byte_char[b as usize]));
         let start = out.len();
-        out.extend(model.tokenize(mapped)?.into_iter().map(|t| t.id));
-        if let Some(shard) = shard {
-            if let Ok(mut m) = shard.lock() {
-                if m.len() >= SHARD_CAPACITY {
-                    m.clear();
-                }
-                m.insert(piece.into(), out[start..].into());
-            }
+        self.bpe.encode(piece, out, &mut cache.scratch);
+        if cache.pieces.len() >= CACHE_CAPACITY {
+            cache.pieces.clear();
         }
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn byte_table_is_gpt2s() {
-        let t = byte_chars();
-        assert_eq!(t[b' ' as usize], 'Ġ');
-        assert_eq!(t[b'\n' as usize], 'Ċ');
-        assert_eq!(t[b'a' as usize], 'a');
-        assert_eq!(t[0], 'Ā');
-        let mut all: Vec<char> = t.to_vec();
-        all.sort();
-        all.dedup();
-        assert_eq!(all.len(), 256);
+        cache.pieces.insert(piece.into(), out[start..].into());
     }
 }

@@ -33,6 +33,7 @@
 
 #![warn(missing_docs)]
 
+mod bpe;
 mod chat;
 mod config;
 mod dataset;
@@ -44,6 +45,7 @@ mod indexed;
 mod pack;
 mod parquet;
 mod prepare;
+mod pretokenize;
 mod rng;
 mod sample;
 mod stage;
@@ -55,6 +57,7 @@ pub use chat::{BadLine, ChatTemplate, InstructReader, InstructRecord, SftExample
 pub use config::{OutputsConfig, TokenizeConfig};
 pub use dataset::{DatasetSummary, DatasetWriter, SftDatasetWriter};
 pub use error::{Result, TokenizeError};
+pub use fast::EncodePath;
 pub use fim::{draw_mode, encode_fim, FimConfig, FimMode, FimSplit, FimTokens};
 pub use flat::FlatTokenWriter;
 pub use indexed::{

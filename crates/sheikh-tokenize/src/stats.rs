@@ -169,6 +169,9 @@ pub struct TokenStats {
     pub dropped_tokens: u64,
     /// Sample lengths.
     pub histogram: TokenLengthHistogram,
+    /// Which encoder ran (fast or the generic `tokenizers` pipeline, and why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encode_path: Option<crate::EncodePath>,
 }
 
 impl TokenStats {

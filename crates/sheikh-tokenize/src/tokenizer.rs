@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tokenizers::{AddedToken, Tokenizer};
 
 use crate::error::{Result, TokenizeError};
-use crate::fast::FastPath;
+use crate::fast::{EncodePath, FastPath};
 
 /// End of text / document separator (GPT-2, StarCoder, Qwen2.5-Coder).
 pub const EOS_TOKEN: &str = "<|endoftext|>";
@@ -70,8 +70,9 @@ pub struct SpecialTokenIds {
 /// are inserted by id only, by this crate. No post-processor tokens (BOS/CLS), no
 /// truncation or padding from the file apply to document text either.
 ///
-/// Byte-level BPE tokenizers (GPT-2, Qwen, StarCoder layouts) encode through a faster
-/// path with identical output; others use the generic `tokenizers` pipeline.
+/// Byte-level BPE tokenizers (GPT-2, RoBERTa, Llama-3, Qwen, StarCoder layouts) encode
+/// through a faster path with identical output ([`encode_path`](Self::encode_path) says
+/// which); others use the generic `tokenizers` pipeline, with a warning in the log.
 ///
 /// ```
 /// let tok = sheikh_tokenize::CodeTokenizer::from_file(
@@ -87,6 +88,7 @@ pub struct SpecialTokenIds {
 pub struct CodeTokenizer {
     inner: Tokenizer,
     fast: Option<std::sync::Arc<FastPath>>,
+    encode_path: EncodePath,
     path: PathBuf,
     special: SpecialTokenIds,
     vocab_size: usize,
@@ -97,7 +99,7 @@ impl std::fmt::Debug for CodeTokenizer {
         f.debug_struct("CodeTokenizer")
             .field("path", &self.path)
             .field("vocab_size", &self.vocab_size)
-            .field("fast_path", &self.fast.is_some())
+            .field("encode_path", &self.encode_path)
             .field("special", &self.special)
             .finish()
     }
@@ -115,6 +117,38 @@ impl CodeTokenizer {
         }
         let inner = Tokenizer::from_file(path).map_err(|e| TokenizeError::tokenizer(path, e))?;
         Ok(Self::new(inner, path))
+    }
+
+    /// Loads a byte-level BPE from a `vocab.json` + `merges.txt` pair, the layout of GPT-2,
+    /// RoBERTa and CodeBERT: GPT-2's split regex, no prefix space, byte-level decoder. The
+    /// vocabulary's own special entries (`<s>`, `</s>`, `<|endoftext|>`…) keep their ids;
+    /// as with [`from_file`](Self::from_file), their text in a document is plain text.
+    pub fn from_vocab_merges(vocab: impl AsRef<Path>, merges: impl AsRef<Path>) -> Result<Self> {
+        let (vocab, merges) = (vocab.as_ref(), merges.as_ref());
+        for p in [vocab, merges] {
+            if !p.is_file() {
+                return Err(TokenizeError::tokenizer(
+                    p,
+                    "no such file (tokenizers are loaded from local paths only)",
+                ));
+            }
+        }
+        let utf8 = |p: &Path| {
+            p.to_str()
+                .map(str::to_string)
+                .ok_or_else(|| TokenizeError::tokenizer(p, "path is not UTF-8"))
+        };
+        let bpe = tokenizers::models::bpe::BPE::from_file(&utf8(vocab)?, &utf8(merges)?)
+            .build()
+            .map_err(|e| TokenizeError::tokenizer(vocab, e))?;
+        let byte_level = tokenizers::pre_tokenizers::byte_level::ByteLevel::default()
+            .add_prefix_space(false)
+            .use_regex(true);
+        let mut inner = Tokenizer::new(bpe);
+        inner
+            .with_pre_tokenizer(Some(byte_level))
+            .with_decoder(Some(byte_level));
+        Ok(Self::new(inner, vocab))
     }
 
     /// Wraps an already built tokenizer (e.g. one just trained); `origin` names it in
@@ -135,7 +169,21 @@ impl CodeTokenizer {
         inner.set_encode_special_tokens(true);
         let _ = inner.with_truncation(None);
         inner.with_padding(None);
-        let fast = FastPath::detect(&inner).map(std::sync::Arc::new);
+        let origin = origin.into();
+        let (fast, encode_path) = match FastPath::detect(&inner) {
+            Ok((fast, path)) => (Some(std::sync::Arc::new(fast)), path),
+            Err(reason) => (None, EncodePath::Generic { reason }),
+        };
+        match &encode_path {
+            EncodePath::Fast { .. } => {
+                tracing::debug!(tokenizer = %origin.display(), path = %encode_path, "encode path")
+            }
+            _ => tracing::warn!(
+                tokenizer = %origin.display(),
+                path = %encode_path,
+                "tokenizer layout not fully supported by the fast encoder: slower path, same ids"
+            ),
+        }
         let id = |t: &str| inner.token_to_id(t);
         let special = SpecialTokenIds {
             eos: id(EOS_TOKEN),
@@ -159,7 +207,8 @@ impl CodeTokenizer {
         CodeTokenizer {
             inner,
             fast,
-            path: origin.into(),
+            encode_path,
+            path: origin,
             special,
             vocab_size,
         }
@@ -208,20 +257,23 @@ impl CodeTokenizer {
         if text.is_empty() {
             return Ok(());
         }
-        if let Some(fast) = &self.fast {
-            let start = out.len();
-            match fast.encode_into(self.inner.get_model(), text, out) {
-                Some(Ok(())) => return Ok(()),
-                Some(Err(e)) => return Err(TokenizeError::tokenizer(&self.path, e)),
-                None => out.truncate(start),
-            }
+        match &self.fast {
+            Some(fast) => fast
+                .encode_into(text, out)
+                .map_err(|e| TokenizeError::tokenizer(&self.path, e)),
+            None => self.encode_generic_into(text, out),
         }
-        self.encode_generic_into(text, out)
     }
 
-    /// Whether the fast byte-level BPE path is in use.
+    /// Whether a fast byte-level BPE path ([`EncodePath::Fast`] or
+    /// [`EncodePath::FastRegex`]) is in use.
     pub fn has_fast_path(&self) -> bool {
         self.fast.is_some()
+    }
+
+    /// Which path [`encode`](Self::encode) runs, and why not the fastest one.
+    pub fn encode_path(&self) -> &EncodePath {
+        &self.encode_path
     }
 
     /// Encodes with the generic `tokenizers` pipeline only (the reference the fast path
