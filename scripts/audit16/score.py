@@ -143,7 +143,7 @@ def main():
         kind = REASON_KIND.get(r)
         anyd = wilson([(m["w"], m["label"] != "keep") for m in ms])
         same = wilson([(m["w"], m["label"] == kind) for m in ms]) if kind else None
-        P(f"| `{r}` | {kind or '(not quality)'} | {len(ms)} | {fmt(anyd, 0.9)} | {fmt(same, 0.9) if kind else '—'} |")
+        P(f"| `{r}` | {kind or '(not quality)'} | {len(ms)} | {fmt(anyd, 0.9 if kind else None)} | {fmt(same, 0.9) if kind else '—'} |")
     P("\nPer language:\n")
     P("| language | reason | sampled | any drop | same kind |")
     P("|---|---|---|---|---|")
@@ -153,7 +153,7 @@ def main():
             if not ms:
                 continue
             kind = REASON_KIND.get(r)
-            P(f"| {lang} | `{r}` | {len(ms)} | {fmt(wilson([(m['w'], m['label'] != 'keep') for m in ms]), 0.9)} | "
+            P(f"| {lang} | `{r}` | {len(ms)} | {fmt(wilson([(m['w'], m['label'] != 'keep') for m in ms]), 0.9 if kind else None)} | "
               f"{fmt(wilson([(m['w'], m['label'] == kind) for m in ms]), 0.9) if kind else '—'} |")
 
     P("\n## Recall per rubric kind\n")
