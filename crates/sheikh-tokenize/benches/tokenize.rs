@@ -23,6 +23,25 @@ fn corpus() -> Vec<Document> {
         .collect()
 }
 
+const LLAMA3: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+const QWEN2: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+/// The fixture tokenizer with another split regex (and optionally NFC).
+fn with_split(regex: &str, nfc: bool) -> CodeTokenizer {
+    let path = root().join("fixtures/tokenizer/tokenizer.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    json["pre_tokenizer"] = serde_json::json!({"type": "Sequence", "pretokenizers": [
+        {"type": "Split", "pattern": {"Regex": regex}, "behavior": "Isolated", "invert": false},
+        {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false},
+    ]});
+    if nfc {
+        json["normalizer"] = serde_json::json!({"type": "NFC"});
+    }
+    let inner: tokenizers::Tokenizer = json.to_string().parse().unwrap();
+    CodeTokenizer::new(inner, "<fixture with another split>")
+}
+
 fn bench(c: &mut Criterion) {
     let docs = corpus();
     let bytes: u64 = docs.iter().map(|d| d.content.len() as u64).sum();
@@ -69,6 +88,33 @@ fn bench(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    g.finish();
+
+    // The hot path on one core: the fast encoder against the generic `tokenizers`
+    // pipeline, for the fixture (GPT-2 split) and the same model behind Llama-3's and
+    // Qwen2's split regexes (Qwen2's with NFC).
+    let mut g = c.benchmark_group("encode_path");
+    g.throughput(Throughput::Bytes(bytes));
+    for (name, tok) in [
+        ("gpt2", tok.clone()),
+        ("llama3", with_split(LLAMA3, false)),
+        ("qwen2", with_split(QWEN2, true)),
+    ] {
+        g.bench_function(BenchmarkId::new("fast", name), |b| {
+            b.iter(|| {
+                docs.iter()
+                    .map(|d| tok.encode(&d.content).unwrap().len())
+                    .sum::<usize>()
+            })
+        });
+        g.bench_function(BenchmarkId::new("generic", name), |b| {
+            b.iter(|| {
+                docs.iter()
+                    .map(|d| tok.encode_generic(&d.content).unwrap().len())
+                    .sum::<usize>()
+            })
+        });
+    }
     g.finish();
 
     let mut g = c.benchmark_group("dataset_writer");

@@ -6,8 +6,12 @@
 //!     --tokenizer /tmp/qwen-tok/package/models/tokenizer.json --file-list files.txt --threads 1
 //! ```
 //!
-//! Prints one JSON line: documents, bytes, tokens, the median encoding time over
-//! `--repeat` runs (reading files excluded) and MB/s.
+//! `--vocab vocab.json --merges merges.txt` instead of `--tokenizer` loads a GPT-2 /
+//! RoBERTa / CodeBERT style pair ([`CodeTokenizer::from_vocab_merges`]).
+//!
+//! Prints one JSON line: documents, bytes, tokens, an order-sensitive checksum of the ids,
+//! the median encoding time over `--repeat` runs (reading files excluded), MB/s and the
+//! encode path that ran.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -21,8 +25,14 @@ use sheikh_tokenize::CodeTokenizer;
 #[derive(Parser)]
 struct Args {
     /// tokenizer.json (local path).
-    #[arg(long)]
-    tokenizer: PathBuf,
+    #[arg(long, required_unless_present = "vocab")]
+    tokenizer: Option<PathBuf>,
+    /// vocab.json of a GPT-2 / RoBERTa style pair (with --merges).
+    #[arg(long, requires = "merges", conflicts_with = "tokenizer")]
+    vocab: Option<PathBuf>,
+    /// merges.txt of a GPT-2 / RoBERTa style pair (with --vocab).
+    #[arg(long, requires = "vocab")]
+    merges: Option<PathBuf>,
     /// A file with one input path per line.
     #[arg(long)]
     file_list: PathBuf,
@@ -36,7 +46,11 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let tok = CodeTokenizer::from_file(&args.tokenizer)?;
+    let tok = match (&args.tokenizer, &args.vocab, &args.merges) {
+        (Some(t), _, _) => CodeTokenizer::from_file(t)?,
+        (None, Some(v), Some(m)) => CodeTokenizer::from_vocab_merges(v, m)?,
+        _ => anyhow::bail!("--tokenizer, or --vocab and --merges"),
+    };
     let list = std::fs::read_to_string(&args.file_list)
         .with_context(|| format!("reading {}", args.file_list.display()))?;
     let mut texts = Vec::new();
@@ -75,7 +89,8 @@ fn main() -> anyhow::Result<()> {
     println!(
         "{}",
         serde_json::json!({
-            "engine": "sheikh-tokenize (tokenizers crate, encode_fast per document, rayon)",
+            "engine": "sheikh-tokenize (CodeTokenizer::encode per document, rayon)",
+            "encode_path": tok.encode_path(),
             "threads": threads,
             "documents": texts.len(),
             "bytes": bytes,
