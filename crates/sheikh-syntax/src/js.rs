@@ -45,15 +45,15 @@
 //! deadline has already passed is [`Verdict::Timeout`](crate::Verdict::Timeout). Parse
 //! time is linear in the text's length, which `max_bytes` bounds.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use oxc_allocator::Allocator;
-use oxc_ast::ast::{Program, Statement};
+use oxc_ast::ast::{BindingIdentifier, IdentifierReference, Program, Statement, TSEnumMemberName};
 use oxc_ast::AstKind;
-use oxc_ast_visit::Visit;
+use oxc_ast_visit::{walk, Visit};
 use oxc_diagnostics::OxcDiagnostic;
-use oxc_parser::{ParseOptions, Parser};
-use oxc_semantic::SemanticBuilder;
+use oxc_parser::{ParseOptions, Parser, ParserReturn};
+use oxc_semantic::{ScopeFlags, ScopeId, SemanticBuilder, Stats};
 use oxc_span::SourceType;
 use sheikh_core::Language;
 
@@ -176,9 +176,9 @@ thread_local! {
 /// Arenas that grew past this are dropped after use rather than kept for the thread.
 const KEEP_ARENA_BYTES: usize = 64 << 20;
 
-fn with_arena<R>(f: impl FnOnce(&Allocator) -> R) -> R {
+fn with_arena<R>(f: impl FnOnce(&mut Allocator) -> R) -> R {
     let mut arena = ARENA.with(|a| a.borrow_mut().take()).unwrap_or_default();
-    let out = f(&arena);
+    let out = f(&mut arena);
     if arena.capacity() <= KEEP_ARENA_BYTES {
         arena.reset();
         ARENA.with(|a| *a.borrow_mut() = Some(arena));
@@ -249,17 +249,27 @@ struct Parsed {
     structure: Structure,
 }
 
-/// Counts AST nodes and their nesting.
+/// Counts AST nodes and their nesting, and the scopes, bindings and references that
+/// `oxc_semantic` allocates for (its [`Stats`], counted as `Stats::count` does), so
+/// that the early-error pass does not walk the AST again to size its tables.
 #[derive(Default)]
 struct Shape {
-    nodes: u64,
     depth: u32,
     max_depth: u32,
+    stats: Stats,
+}
+
+impl Shape {
+    fn of(program: &Program<'_>) -> Shape {
+        let mut shape = Shape::default();
+        shape.visit_program(program);
+        shape
+    }
 }
 
 impl<'a> Visit<'a> for Shape {
     fn enter_node(&mut self, _kind: AstKind<'a>) {
-        self.nodes += 1;
+        self.stats.nodes += 1;
         self.depth += 1;
         self.max_depth = self.max_depth.max(self.depth);
     }
@@ -267,28 +277,49 @@ impl<'a> Visit<'a> for Shape {
     fn leave_node(&mut self, _kind: AstKind<'a>) {
         self.depth -= 1;
     }
+
+    fn enter_scope(&mut self, _flags: ScopeFlags, _scope_id: &Cell<Option<ScopeId>>) {
+        self.stats.scopes += 1;
+    }
+
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        self.stats.symbols += 1;
+        walk::walk_binding_identifier(self, it);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        self.stats.references += 1;
+        walk::walk_identifier_reference(self, it);
+    }
+
+    fn visit_ts_enum_member_name(&mut self, it: &TSEnumMemberName<'a>) {
+        self.stats.symbols += 1;
+        walk::walk_ts_enum_member_name(self, it);
+    }
 }
 
-/// Parses `text` as `source_type`; `structure` decides whether the AST is walked.
-/// With `errors_only`, stops at the first error source and returns at most one
-/// problem (for [`parses_as`]).
-fn parse_one(
-    arena: &Allocator,
-    text: &str,
-    source_type: SourceType,
-    early_errors: bool,
-    structure: bool,
-    check: impl FnOnce(&Program<'_>) -> Option<Problem>,
-) -> Parsed {
-    let ret = Parser::new(arena, text, source_type)
+/// Parses `text` as `source_type`.
+fn parse<'a>(arena: &'a Allocator, text: &'a str, source_type: SourceType) -> ParserReturn<'a> {
+    Parser::new(arena, text, source_type)
         .with_options(ParseOptions {
             // Regular expression literals are checked as V8 and TypeScript do.
             parse_regular_expression: true,
             ..ParseOptions::default()
         })
-        .parse();
-    let len = text.len();
-    let typescript = source_type.is_typescript();
+        .parse()
+}
+
+/// The problems of a parse (`ret.program.source_type` decides the early errors): the
+/// parser's errors; when there are none, the early errors of `oxc_semantic` (its
+/// tables sized by `stats` when known); when there are none either, `check`'s.
+fn problems_of(
+    ret: &ParserReturn<'_>,
+    len: usize,
+    early_errors: bool,
+    stats: Option<Stats>,
+    check: impl FnOnce(&Program<'_>) -> Option<Problem>,
+) -> Vec<Problem> {
+    let typescript = ret.program.source_type.is_typescript();
     let mut problems: Vec<Problem> = ret
         .diagnostics
         .errors()
@@ -297,9 +328,11 @@ fn parse_one(
         .collect();
     if problems.is_empty() && !ret.panicked {
         if early_errors {
-            let sem = SemanticBuilder::new()
-                .with_check_syntax_error(true)
-                .build(&ret.program);
+            let mut builder = SemanticBuilder::new().with_check_syntax_error(true);
+            if let Some(stats) = stats {
+                builder = builder.with_stats(stats);
+            }
+            let sem = builder.build(&ret.program);
             problems.extend(
                 sem.diagnostics
                     .iter()
@@ -311,18 +344,48 @@ fn parse_one(
             problems.extend(check(&ret.program));
         }
     }
-    let mut st = Structure::default();
-    if structure {
-        let mut shape = Shape::default();
-        shape.visit_program(&ret.program);
-        st.node_count = shape.nodes;
-        st.max_depth = shape.max_depth;
-        st.error_bytes = error_bytes(&problems, len);
+    problems
+}
+
+/// The outcome of one parse: its problems and, when the AST was walked, its structure.
+fn parsed(problems: Vec<Problem>, shape: Option<&Shape>, len: usize) -> Parsed {
+    let mut structure = Structure::default();
+    if let Some(shape) = shape {
+        structure.node_count = u64::from(shape.stats.nodes);
+        structure.max_depth = shape.max_depth;
+        structure.error_bytes = error_bytes(&problems, len);
     }
     Parsed {
         problems,
-        structure: st,
+        structure,
     }
+}
+
+/// Whether parsing `text` as a script (CommonJS) would give the same AST as `ret`, its
+/// parse as a module, and no parser error either — so that the script's early errors
+/// can be checked on `ret`'s AST instead of parsing again.
+///
+/// oxc's lexer and parser read the module/script goal in only these places, each
+/// excluded here: the `await` keyword at the top level (an `AwaitExpression` or
+/// `for await` in a module; an identifier or an error in a script); top-level `return`
+/// and `new.target` (parser errors in a module, so `ret` has errors); `<!--` and `-->`
+/// (comments in a script; operators or an error in a module); `import.meta`, `import`
+/// and `export` declarations (errors in a script). Strict mode (`with`, legacy octal
+/// literals and escapes, reserved words, `delete x`, duplicate parameters…) is checked
+/// by `oxc_semantic`, which reads the goal from `program.source_type`.
+fn same_ast_as_script(ret: &ParserReturn<'_>, text: &str) -> bool {
+    !ret.panicked
+        && ret.diagnostics.errors().next().is_none()
+        && !ret.module_record.has_module_syntax
+        && ret.module_record.import_metas.is_empty()
+        && !ret
+            .program
+            .body
+            .iter()
+            .any(Statement::is_module_declaration)
+        && !text.contains("await")
+        && !text.contains("<!--")
+        && !text.contains("-->")
 }
 
 /// oxc parser errors that TypeScript reports from its checker, not from its parser
@@ -362,41 +425,53 @@ fn error_bytes(problems: &[Problem], len: usize) -> u64 {
 
 /// Parses `text` in `dialect`: the problems of the accepted parse (none) or of the
 /// parse that got furthest, and the structure of that parse.
+///
+/// The second source type is tried only when the first fails. When the first parse had
+/// no parser error, only early errors (a sloppy-mode script in a `.js` file fails the
+/// module goal's strict mode), and [`same_ast_as_script`] holds, the second source
+/// type's early errors are checked on the same AST instead of parsing the text again.
 fn run(
     text: &str,
     dialect: Dialect,
     structure: bool,
     check: impl Fn(&Program<'_>) -> Option<Problem>,
 ) -> Parsed {
+    let len = text.len();
     with_arena(|arena| {
-        let first = parse_one(
-            arena,
-            text,
-            dialect.first,
-            dialect.early_errors,
-            structure,
-            &check,
-        );
-        let Some(second) = dialect.second.filter(|_| !first.problems.is_empty()) else {
-            return first;
+        let (first, second) = {
+            let mut ret = parse(&*arena, text, dialect.first);
+            let shape = structure.then(|| Shape::of(&ret.program));
+            let stats = shape.as_ref().map(|s| s.stats);
+            let problems = problems_of(&ret, len, dialect.early_errors, stats, &check);
+            let first = parsed(problems, shape.as_ref(), len);
+            let Some(second) = dialect.second.filter(|_| !first.problems.is_empty()) else {
+                return first;
+            };
+            if dialect.early_errors && same_ast_as_script(&ret, text) {
+                ret.program.source_type = second;
+                let problems = problems_of(&ret, len, true, stats, &check);
+                return better(first, parsed(problems, shape.as_ref(), len));
+            }
+            (first, second)
         };
-        let second = with_arena(|arena2| {
-            parse_one(
-                arena2,
-                text,
-                second,
-                dialect.early_errors,
-                structure,
-                &check,
-            )
-        });
-        let reach = |p: &Parsed| p.problems.first().map_or(usize::MAX, |x| x.start);
-        if reach(&second) > reach(&first) {
-            second
-        } else {
-            first
-        }
+        arena.reset();
+        let ret = parse(&*arena, text, second);
+        let shape = structure.then(|| Shape::of(&ret.program));
+        let stats = shape.as_ref().map(|s| s.stats);
+        let problems = problems_of(&ret, len, dialect.early_errors, stats, &check);
+        better(first, parsed(problems, shape.as_ref(), len))
     })
+}
+
+/// Of a failed first parse and a second one, the one whose first problem is further
+/// into the text (the first on a tie); a parse without problems is the furthest.
+fn better(first: Parsed, second: Parsed) -> Parsed {
+    let reach = |p: &Parsed| p.problems.first().map_or(usize::MAX, |x| x.start);
+    if reach(&second) > reach(&first) {
+        second
+    } else {
+        first
+    }
 }
 
 /// Validates the whole text of `ctx` as `language` (a JavaScript-family language) for a
@@ -571,6 +646,18 @@ pub(crate) struct Nesting {
     pub(crate) levels: u64,
 }
 
+/// The bytes [`nesting`] looks at (all others leave its counts as they are).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"\"'/\\([{`<)]};,!~-+ \t\n\r=?:.*%|&^>i";
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Pre-scans `text` in one linear pass without allocation (see [`Nesting`]). String
 /// literals and comments are skipped; regular expressions and template text are not
 /// recognised (a bracket inside one counts, which only over-estimates).
@@ -585,6 +672,13 @@ pub(crate) fn nesting(text: &str) -> Nesting {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        // A byte the match below ignores only ends a prefix-operator run (and so does
+        // whitespace after none): skipped without the bookkeeping, as most bytes are.
+        if !SPECIAL[usize::from(c)] || (prefix == 0 && matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+            prefix = 0;
+            i += 1;
+            continue;
+        }
         let mut is_prefix = false;
         match c {
             b'"' | b'\'' => {
@@ -717,5 +811,79 @@ mod tests {
         assert!(levels(&format!("'{}'", "(".repeat(5000))) < 5);
         assert!(levels(&format!("// {}\n", "(".repeat(5000))) < 5);
         assert!(levels(&"f(a, b);\n".repeat(10_000)) < 5);
+    }
+
+    /// The script goal's early errors checked on the module goal's AST (when
+    /// [`same_ast_as_script`]) are exactly those of a fresh parse as a script, and the
+    /// structure is that of the script's AST.
+    #[test]
+    fn script_errors_on_the_module_ast_match_a_fresh_script_parse() {
+        let texts = [
+            "with (o) { x; }\n",
+            "var x = 010;\n",
+            "'\\07';\n",
+            "var let = 1;\nlet = 2;\n",
+            "function f(a, a) {}\n",
+            "delete x;\n",
+            "var interface = 1, package = 2, yield = 3;\n",
+            "if (a) function g() {}\n",
+            "var await = 1;\n",
+            "arguments = 1; eval = 2;\n",
+            "with (o) {}\nlet a; let a;\n",
+            "with (o) {}\nx = a ?? b || c;\n",
+            "with (o) {}\nb: b: x;\n",
+            "with (o) {}\nvar p = {__proto__: 1, __proto__: 2};\n",
+            "with (o) {}\nconst A = () => <div>{x}</div>;\n",
+            "function f() { 'use strict'; with (o) {} }\n",
+            "with (o) {}\nclass A { m() { with (o) {} } }\n",
+            "with (o) {}\nfunction* g() { yield 1; }\nasync function h() { return 1; }\n",
+            "with (o) {}\nif (new.target) {}\n",
+            "with (o) {}\nx = import('y');\n",
+            "with (o) {}\nx = require('y'); module.exports = x;\n",
+        ];
+        let mut reused = 0;
+        for text in texts {
+            for jsx in [false, true] {
+                let module = SourceType::mjs().with_jsx(jsx);
+                let script = SourceType::cjs().with_jsx(jsx);
+                let arena = Allocator::default();
+                let mut ret = parse(&arena, text, module);
+                if !same_ast_as_script(&ret, text) {
+                    continue;
+                }
+                reused += 1;
+                let shape = Shape::of(&ret.program);
+                ret.program.source_type = script;
+                let got = problems_of(&ret, text.len(), true, Some(shape.stats), |_| None);
+                let fresh_arena = Allocator::default();
+                let fresh = parse(&fresh_arena, text, script);
+                let fresh_shape = Shape::of(&fresh.program);
+                let expected = problems_of(&fresh, text.len(), true, None, |_| None);
+                let key = |p: &Vec<Problem>| {
+                    p.iter()
+                        .map(|p| (p.start, p.end, p.message.clone()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(key(&got), key(&expected), "{text:?} jsx={jsx}");
+                assert_eq!(shape.stats.nodes, fresh_shape.stats.nodes, "{text:?}");
+                assert_eq!(shape.max_depth, fresh_shape.max_depth, "{text:?}");
+            }
+        }
+        assert!(reused >= 30, "{reused}");
+    }
+
+    #[test]
+    fn module_syntax_await_and_html_comments_are_parsed_again() {
+        let arena = Allocator::default();
+        for text in [
+            "with (o) {}\nawait(x);\n",
+            "with (o) {}\nx = import.meta.url;\n",
+            "with (o) {}\nexport const a = 1;\n",
+            "x = 1 <!--y\nwith (o) {}\n",
+            "x = 1\n--> c\nwith (o) {}\n",
+        ] {
+            let ret = parse(&arena, text, SourceType::mjs());
+            assert!(!same_ast_as_script(&ret, text), "{text:?}");
+        }
     }
 }

@@ -187,3 +187,89 @@ fn structure_counts_ast_nodes() {
     let r = validate("let b = );", Language::JavaScript);
     assert!(r.structure.error_bytes >= 1);
 }
+
+/// `(text, .js, .mjs, .cjs)`: node's verdicts (V8 `vm.SourceTextModule` for `.mjs`,
+/// `vm.compileFunction` for `.cjs`, either for `.js`), `true` = compiles.
+const GOALS: &[(&str, bool, bool, bool)] = &[
+    // Valid only as a sloppy-mode script: strict-mode early errors in a module.
+    ("with (o) { x; }\n", true, false, true),
+    ("var x = 010;\n", true, false, true),
+    ("'\\07';\n", true, false, true),
+    ("var let = 1;\n", true, false, true),
+    ("function f(a, a) {}\n", true, false, true),
+    ("delete x;\n", true, false, true),
+    ("var interface = 1;\n", true, false, true),
+    ("if (a) function g() {}\n", true, false, true),
+    ("var await = 1;\n", true, false, true),
+    ("arguments = 1;\n", true, false, true),
+    // HTML-like comments: comments in a script, operators or an error in a module.
+    ("<!-- comment\nx = 1;\n", true, false, true),
+    ("x = 1\n--> comment\n", true, false, true),
+    ("x = 1 <!--y\nwith (o) {}\n", true, false, true),
+    // `await` is a keyword at a module's top level, an identifier in a script.
+    ("with (o) {}\nawait(x);\n", true, false, true),
+    ("with (o) {}\nawait x;\n", false, false, false),
+    ("await x;\n", true, true, false),
+    // Module-only syntax.
+    ("x = import.meta.url;\n", true, true, false),
+    ("with (o) {}\nx = import.meta.url;\n", false, false, false),
+    ("export const a = 1;\nwith (o) {}\n", false, false, false),
+    ("with (o) {}\nexport const a = 1;\n", false, false, false),
+    // CommonJS-only: top-level `return`.
+    ("with (o) {}\nreturn;\n", true, false, true),
+    // Early errors in both goals.
+    ("with (o) {}\nlet a; let a;\n", false, false, false),
+    ("with (o) {}\nx = a ?? b || c;\n", false, false, false),
+];
+
+#[test]
+fn module_and_script_goals_follow_node() {
+    for &(text, js, mjs, cjs) in GOALS {
+        for (path, valid) in [("a.js", js), ("a.mjs", mjs), ("a.cjs", cjs)] {
+            let expected = if valid {
+                Verdict::Valid
+            } else {
+                Verdict::Invalid
+            };
+            assert_eq!(
+                at(text, Language::JavaScript, path),
+                expected,
+                "{path}: {text:?}"
+            );
+            // The same with JSX on.
+            assert_eq!(
+                at(text, Language::Jsx, path),
+                expected,
+                "{path} (JSX): {text:?}"
+            );
+        }
+        assert_eq!(parses_as(text, Language::JavaScript), js, "{text:?}");
+        assert_eq!(parses_as(text, Language::Jsx), js, "{text:?}");
+    }
+}
+
+#[test]
+fn failed_goals_report_the_parse_that_got_furthest() {
+    let report = |text: &str| {
+        let doc = Document::new(text, Language::JavaScript).with_path("a.js");
+        Validator::default().validate_document(&doc)
+    };
+    // Module: `with` (line 1) and the redeclaration (line 2); script: the
+    // redeclaration only, further: the script's issues are reported.
+    let r = report("with (o) {}\nlet a; let a;\n");
+    assert_eq!(r.error_count, 1, "{:?}", r.issues);
+    assert_eq!(r.issues[0].line, 2);
+    // Module: `with` (line 2); script: `export` (line 1): the module's.
+    let r = report("export const a = 1;\nwith (o) {}\n");
+    assert_eq!(r.error_count, 1, "{:?}", r.issues);
+    assert_eq!(r.issues[0].line, 2);
+    // Module: `with` (line 1); script: `export` (line 2): the script's.
+    let r = report("with (o) {}\nexport const a = 1;\n");
+    assert_eq!(r.issues[0].line, 2);
+    // A sloppy script with JSX is JSX, not JavaScript.
+    let jsx = "with (o) {}\nconst A = () => <div>{x}</div>;\n";
+    assert_eq!(at(jsx, Language::JavaScript, "a.js"), Verdict::Invalid);
+    assert_eq!(at(jsx, Language::Jsx, "a.jsx"), Verdict::Valid);
+    assert!(!parses_as(jsx, Language::JavaScript));
+    assert!(parses_as(jsx, Language::Jsx));
+}
