@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fetches the accuracy/speed corpus: two published versions each of several npm
 # packages (real near duplicates across versions), unpacked with `npm pack`.
-# Usage: scripts/dedup/fetch_corpus.sh [DEST]   (default /tmp/sheikh-dedup-corpus)
+# Usage: scripts/dedup/fetch_corpus.sh [DEST [PACKAGE@VERSION...]]
+#   DEST defaults to /tmp/sheikh-dedup-corpus; the packages default to the list below
+#   (docs/benchmarks/dedup-recall.md also uses a second, held-out list).
 # Writes DEST/files/<package>@<version>/<path> for every .js/.mjs/.cjs/.ts/.jsx/.tsx file.
 set -euo pipefail
 DEST=${1:-/tmp/sheikh-dedup-corpus}
@@ -17,6 +19,7 @@ PACKAGES=(
   chart.js@4.4.0 chart.js@4.4.1
   date-fns@2.29.3 date-fns@2.30.0
 )
+if [ $# -gt 1 ]; then PACKAGES=("${@:2}"); fi
 mkdir -p "$DEST/tarballs" "$DEST/files"
 cd "$DEST/tarballs"
 for spec in "${PACKAGES[@]}"; do

@@ -11,6 +11,19 @@
 //! files, timings, linked pairs and clusters, plus "net" pairs: every pair colliding
 //! in an independent, very permissive LSH (32 bands × 4 rows, another seed) that the
 //! script adds to the candidates whose exact Jaccard it computes for the truth.
+//!
+//! Environment (all optional; for parameter sweeps, see `scripts/dedup/sweep.py`):
+//! - `SHEIKH_EVAL_BANDS` and `SHEIKH_EVAL_ROWS`: LSH bands × rows instead of the default;
+//! - `SHEIKH_EVAL_FN_WEIGHT`: `false_negative_weight` (and `1 −` it as
+//!   `false_positive_weight`) for the `optimal_param` choice;
+//! - `SHEIKH_EVAL_SEED`: MinHash seed instead of the default 42;
+//! - `SHEIKH_EVAL_THREADS`: comma-separated thread counts (default `1,2`);
+//! - `SHEIKH_EVAL_REPEATS`: best of how many runs (default 3);
+//! - `SHEIKH_EVAL_NO_NET=1`: skip the permissive net (timing-only runs);
+//! - `SHEIKH_EVAL_PAIRS=PAIRS.json` (a list of `[a, b]` file indices): writes, for each
+//!   pair, the exact Jaccard of the Rust shingle sets, how many LSH bands the two
+//!   signatures share and how many of the `num_perm` signature values are equal (to
+//!   tell pairs missed by LSH chance from pairs lost by shingling).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -65,12 +78,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
     let keys = vec![0.0; refs.len()];
-    let cfg = DedupConfig {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mut cfg = DedupConfig {
         verify,
         exact: false,
         keep: KeepPolicy::First,
         ..Default::default()
     };
+    if let (Some(b), Some(r)) = (env("SHEIKH_EVAL_BANDS"), env("SHEIKH_EVAL_ROWS")) {
+        cfg.bands = Some(b.parse()?);
+        cfg.rows = Some(r.parse()?);
+    }
+    if let Some(w) = env("SHEIKH_EVAL_FN_WEIGHT") {
+        cfg.false_negative_weight = w.parse()?;
+        cfg.false_positive_weight = 1.0 - cfg.false_negative_weight;
+    }
+    if let Some(s) = env("SHEIKH_EVAL_SEED") {
+        cfg.seed = s.parse()?;
+    }
+    let thread_counts: Vec<usize> = match env("SHEIKH_EVAL_THREADS") {
+        Some(t) => t
+            .split(',')
+            .map(|x| x.trim().parse())
+            .collect::<Result<_, _>>()?,
+        None => vec![1, 2],
+    };
+    let repeats: usize = env("SHEIKH_EVAL_REPEATS").map_or(Ok(3), |r| r.parse())?;
+    let params = cfg.lsh_params()?;
+    eprintln!(
+        "LSH {} bands x {} rows, seed {}, verify {:?}",
+        params.bands, params.rows, cfg.seed, cfg.verify
+    );
     eprintln!(
         "{} files, {} bytes ({} not UTF-8)",
         refs.len(),
@@ -81,16 +119,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut timings = Vec::new();
     let mut result = None;
     let mut index_bytes = 0;
-    for threads in [1usize, 2] {
+    for &threads in &thread_counts {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()?;
         let (sig_s, near_s, split, res, ib) =
             pool.install(|| -> Result<_, sheikh_dedup::DedupError> {
-                // Signatures alone (shingling + MinHash), best of 3.
+                // Signatures alone (shingling + MinHash), best of `repeats`.
                 let sketcher = Sketcher::new(&cfg)?;
                 let mut best_sig = f64::INFINITY;
-                for _ in 0..3 {
+                for _ in 0..repeats.max(1) {
                     let t = Instant::now();
                     let n: usize = {
                         use rayon::prelude::*;
@@ -103,12 +141,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     std::hint::black_box(n);
                     best_sig = best_sig.min(t.elapsed().as_secs_f64());
                 }
-                // Whole near dedup, best of 3.
+                // Whole near dedup, best of `repeats`.
                 let mut best = f64::INFINITY;
                 let mut split = (0.0, 0.0);
                 let mut res = None;
                 let mut ib = 0;
-                for _ in 0..3 {
+                for _ in 0..repeats.max(1) {
                     let t = Instant::now();
                     let mut idx = NearDedup::new(&cfg)?;
                     idx.add(&refs, &keys)?;
@@ -193,13 +231,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         capped
     );
 
+    // Per-pair diagnostics for pairs the caller names (e.g. the truth pairs missed).
+    let mut diagnostics = Vec::new();
+    if let Some(path) = env("SHEIKH_EVAL_PAIRS") {
+        let pairs: Vec<(usize, usize)> = serde_json::from_slice(&std::fs::read(path)?)?;
+        let sketcher = Sketcher::new(&cfg)?;
+        let mut scratch = Scratch::default();
+        let (mut sa, mut sb, mut tmp) = (Vec::new(), Vec::new(), Vec::new());
+        for (a, b) in pairs {
+            let (oa, siga) = sketcher.signature(refs[a], &mut scratch);
+            let (ob, sigb) = sketcher.signature(refs[b], &mut scratch);
+            sketcher.shingler().hashes(refs[a], &mut sa, &mut tmp);
+            sketcher.shingler().hashes(refs[b], &mut sb, &mut tmp);
+            let equal_values = siga.iter().zip(&sigb).filter(|(x, y)| x == y).count();
+            let shared_bands = (0..params.bands)
+                .filter(|&band| {
+                    let r = params.rows;
+                    siga[band * r..(band + 1) * r] == sigb[band * r..(band + 1) * r]
+                })
+                .count();
+            diagnostics.push(json!({
+                "pair": [a, b],
+                "jaccard": sheikh_dedup::shingle::jaccard_sorted(&sa, &sb),
+                "shingles": [sa.len(), sb.len()],
+                "outcomes": [format!("{oa:?}"), format!("{ob:?}")],
+                "equal_signature_values": equal_values,
+                "shared_bands": shared_bands,
+            }));
+        }
+    }
+
     let clusters: Vec<&Vec<u64>> = res.clusters.iter().map(|c| &c.members).collect();
     let out = json!({
         "files": names,
         "bytes": bytes,
         "not_utf8": skipped,
         "config": cfg,
-        "lsh": {"bands": res_params(&cfg)?.0, "rows": res_params(&cfg)?.1},
+        "lsh": {"bands": params.bands, "rows": params.rows, "seed": cfg.seed,
+                "probability_at_threshold": params.probability(cfg.threshold)},
         "timings": timings,
         "index_bytes": index_bytes,
         "index_bytes_per_document": index_bytes as f64 / refs.len().max(1) as f64,
@@ -209,12 +278,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "removed": res.removed.len(),
         "net_pairs": net_pairs,
         "net_capped_buckets": capped,
+        "pair_diagnostics": diagnostics,
     });
     std::fs::write(&args[2], serde_json::to_vec(&out)?)?;
     Ok(())
-}
-
-fn res_params(cfg: &DedupConfig) -> Result<(usize, usize), sheikh_dedup::DedupError> {
-    let p = cfg.lsh_params()?;
-    Ok((p.bands, p.rows))
 }

@@ -55,7 +55,10 @@ pub mod staged;
 mod tokens;
 pub mod unionfind;
 
-pub use config::{DedupConfig, KeepPolicy, ShingleKind, ShortDocuments, Verification, MAX_NGRAM};
+pub use config::{
+    DedupConfig, KeepPolicy, ShingleKind, ShortDocuments, Verification,
+    DEFAULT_FALSE_NEGATIVE_WEIGHT, DEFAULT_FALSE_POSITIVE_WEIGHT, MAX_NGRAM,
+};
 pub use error::{DedupError, Result};
 pub use lsh::{optimal_param, LshParams, PairStats, SCurvePoint};
 pub use near::{

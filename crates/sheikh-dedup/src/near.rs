@@ -216,8 +216,8 @@ impl<T: Copy> Chunked<T> {
 ///
 /// Per participating document it stores one `u64` per band, a `u32` document index,
 /// for the `longest`/`metadata` policies one `f64`, and for `estimated` verification
-/// the compact signature (`num_perm` bytes): 76–84 bytes with the defaults (9 bands,
-/// `exact` verification), 204–212 with `estimated`, in chunks of 1024 documents so
+/// the compact signature (`num_perm` bytes): 132–140 bytes with the defaults (16
+/// bands, `exact` verification), 260–268 with `estimated`, in chunks of 1024 documents so
 /// growth never over-allocates by more than one chunk. `exact` verification
 /// recomputes, in [`finish`](NearDedup::finish), the shingle sets of the documents
 /// that share a bucket.

@@ -230,6 +230,38 @@ mod tests {
         }
     }
 
+    /// A pair exactly at the threshold is a duplicate: `inter / union >= t` decides as
+    /// the exact rational comparison does (the division is correctly rounded, like the
+    /// threshold literal), so no pair at or just above 0.8 is lost to rounding.
+    #[test]
+    fn jaccard_at_the_threshold_is_inclusive() {
+        for (t, num, den) in [
+            (0.8, 4u64, 5u64),
+            (0.7, 7, 10),
+            (0.9, 9, 10),
+            (0.85, 17, 20),
+        ] {
+            for union in 1u64..=3000 {
+                for inter in
+                    (union * num / den).saturating_sub(1)..=(union * num / den + 1).min(union)
+                {
+                    let a: Vec<u64> = (0..inter).collect();
+                    let j = inter as f64 / union as f64;
+                    assert_eq!(
+                        j >= t,
+                        inter * den >= num * union,
+                        "{inter}/{union} vs {num}/{den}"
+                    );
+                    if union <= 60 {
+                        // The same through the set computation.
+                        let b: Vec<u64> = (0..union).collect();
+                        assert_eq!(jaccard_sorted(&a, &b), j);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn jaccard_of_sorted_sets() {
         assert_eq!(jaccard_sorted(&[1, 2, 3], &[2, 3, 4]), 0.5);

@@ -172,7 +172,8 @@ fn staged_files_are_checked() {
     let sets = layout.sets_file(1);
     let bytes = std::fs::read(&sets).unwrap();
     std::fs::write(&sets, &bytes[..bytes.len() - 8]).unwrap();
-    let failed = (0..9).any(|b| {
+    let bands = cfg.lsh_params().unwrap().bands;
+    let failed = (0..bands).any(|b| {
         matches!(
             staged::merge_band(&cfg, &work, n, b),
             Err(DedupError::Format { .. })
@@ -210,7 +211,8 @@ fn crafted_set_offsets_do_not_wrap() {
     // real + 2^61: times 8 it is real * 8 modulo 2^64.
     bytes[last..last + 8].copy_from_slice(&(real + (1u64 << 61)).to_le_bytes());
     std::fs::write(&sets, &bytes).unwrap();
-    let failed = (0..9).any(|b| {
+    let bands = cfg.lsh_params().unwrap().bands;
+    let failed = (0..bands).any(|b| {
         matches!(
             staged::merge_band(&cfg, &work, n, b),
             Err(DedupError::Format { .. })
