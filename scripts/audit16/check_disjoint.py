@@ -21,7 +21,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 OWN = ("scripts/audit16/",)
 # npm names: lowercase letters, digits, - . _ ; optional @scope/. Case-sensitive on
-# purpose (npm names are lowercase; "Gatsby" in prose is not the package gatsby).
+# purpose (npm names are lowercase; a capitalised product name in prose is not the package).
 TOKEN = re.compile(r"(?<![A-Za-z0-9_.@/-])(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*")
 
 
