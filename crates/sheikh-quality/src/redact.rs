@@ -674,7 +674,7 @@ impl Redactor {
         // Part of a longer dotted run (1.2.3.4.5, 10.0.0.1.2): a version or an OID.
         let dotted_before = s >= 2 && b[s - 1] == b'.' && b[s - 2].is_ascii_digit();
         let dotted_after = e + 1 < b.len() && b[e] == b'.' && b[e + 1].is_ascii_digit();
-        if dotted_before || dotted_after {
+        if dotted_before || dotted_after || in_number_list(b, s, e) {
             return false;
         }
         let v = &text[s..e];
@@ -754,6 +754,20 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 
 fn mentions_network(s: &str) -> bool {
     ["dns", "server", "host"].iter().any(|w| contains_ci(s, w))
+}
+
+/// True when `b[s..e]`, a dotted quad, sits in a run of numbers rather than in text:
+/// SVG path data and coordinate lists write `c.37-.3.61-.75 1.58.35.181-.3`, where
+/// `1.58.35.181` is the three numbers 1.58, .35 and .181. Signed or followed by a
+/// sign, or next to another number across one space or comma: not an address.
+fn in_number_list(b: &[u8], s: usize, e: usize) -> bool {
+    let numeric = |c: u8| c.is_ascii_digit() || c == b'.';
+    let signed_before = s > 0 && matches!(b[s - 1], b'-' | b'+');
+    let signed_after = e < b.len() && matches!(b[e], b'-' | b'+');
+    let number_before = s >= 2 && matches!(b[s - 1], b' ' | b',') && numeric(b[s - 2]);
+    let number_after =
+        e + 1 < b.len() && matches!(b[e], b' ' | b',') && (numeric(b[e + 1]) || b[e + 1] == b'-');
+    signed_before || signed_after || number_before || number_after
 }
 
 /// Strict dotted-quad parse: four decimal octets ≤ 255 without leading zeros (Python's
@@ -1255,6 +1269,25 @@ mod tests {
         });
         assert_eq!(keep_private.redact("host '10.0.0.12'").1.ip_addresses, 0);
         assert_eq!(keep_private.redact("host '52.95.110.1'").1.ip_addresses, 1);
+    }
+
+    #[test]
+    fn numbers_in_svg_path_data_are_not_addresses() {
+        // Regression (#16 audit): `1.58.35.181` in path data is 1.58 .35 .181.
+        for keep in [
+            r#"<path d="M12 2c.37-.3.61-.75.61-1.23 1.58.35.181-.3 2 2z"/>"#,
+            r#"<path d="m3 4 -1.58.35.181 2"/>"#,
+            r#"<polygon points="10.25.5.75,12.5.25.125.5 8 8"/>"#,
+            r#"background: url("data:image/svg+xml,%3Cpath d='M0 0l12.5.25.125.75-3 4'/%3E")"#,
+        ] {
+            let (t, n) = redact(keep);
+            assert_eq!((t.as_str(), n.ip_addresses), (keep, 0));
+        }
+        // Addresses in text and lists are still found.
+        assert_eq!(
+            redact("hosts: 203.0.113.42, 198.51.100.7").1.ip_addresses,
+            2
+        );
     }
 
     #[test]
