@@ -102,6 +102,26 @@ impl Language {
         )
     }
 
+    /// True when `self` is `other` or a language that `other` extends, so that a text
+    /// of `self` is (as good as always) a text of `other`: JavaScript of JSX, TypeScript
+    /// and TSX; JSX and TypeScript of TSX; Markdown of MDX. A `.tsx` file with neither
+    /// types nor JSX is JavaScript by content and TSX by name, and both are right.
+    ///
+    /// ```
+    /// use sheikh_core::Language;
+    /// assert!(Language::JavaScript.is_sublanguage_of(Language::Tsx));
+    /// assert!(Language::Markdown.is_sublanguage_of(Language::Mdx));
+    /// assert!(!Language::Tsx.is_sublanguage_of(Language::TypeScript));
+    /// assert!(!Language::Html.is_sublanguage_of(Language::Xml));
+    /// ```
+    pub const fn is_sublanguage_of(self, other: Language) -> bool {
+        use Language::*;
+        matches!(
+            (self, other),
+            (JavaScript, Jsx | TypeScript | Tsx) | (Jsx | TypeScript, Tsx) | (Markdown, Mdx)
+        ) || self as u8 == other as u8
+    }
+
     /// True for markup and data languages whose lines are legitimately long
     /// (HTML, XML, JSON, Markdown, MDX), as in StarCoder2's line-length rule.
     pub const fn is_markup_or_data(self) -> bool {

@@ -1,11 +1,13 @@
-//! The JavaScript-family grammar check that language identification uses: which of
-//! JavaScript, JSX, TypeScript and TSX accepts a text, decided by `oxc_parser`.
+//! The grammar check that language identification uses: which of JavaScript, JSX,
+//! TypeScript and TSX accepts a text, decided by `oxc_parser`, and whether a Markdown
+//! text uses MDX's own syntax, decided by the `markdown` crate's MDX parse.
 
 use sheikh_core::langid::{GrammarCheck, SharedGrammar};
 use sheikh_core::{Language, LanguageIdentifier};
 
 /// [`GrammarCheck`] by [`parses_as`](crate::parses_as): JavaScript as a module or a
-/// CommonJS script (node's rules for a `.js` file), JSX, TypeScript, TSX.
+/// CommonJS script (node's rules for a `.js` file), JSX, TypeScript, TSX; and MDX's own
+/// syntax in Markdown by the `markdown` crate's MDX parse (ESM and expressions by oxc).
 ///
 /// ```
 /// use sheikh_core::langid::GrammarCheck;
@@ -21,6 +23,10 @@ pub struct OxcGrammar;
 impl GrammarCheck for OxcGrammar {
     fn accepts(&self, text: &str, language: Language) -> bool {
         crate::js::parses_as(text, language)
+    }
+
+    fn mdx_syntax(&self, text: &str) -> Option<bool> {
+        crate::mdx::uses_mdx_syntax(text)
     }
 }
 

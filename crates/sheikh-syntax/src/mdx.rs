@@ -18,7 +18,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::time::Instant;
 
-use markdown::mdast::Node as Md;
+use markdown::mdast::{AttributeContent, AttributeValue, Node as Md};
 use markdown::{to_mdast, Constructs, MdxExpressionKind, MdxSignal, ParseOptions};
 
 use crate::js;
@@ -97,6 +97,61 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, is_mdx: bool) -> Result<Structure, Unchec
         }
     }
     Ok(st)
+}
+
+/// Whether a text uses MDX's own syntax (see
+/// [`GrammarCheck::mdx_syntax`](sheikh_core::langid::GrammarCheck::mdx_syntax)):
+/// parsed as `@mdx-js/mdx` would (ESM and expressions checked by oxc), `Some(true)` with
+/// an ESM block, an expression, a component or fragment, or an attribute holding an
+/// expression; `Some(false)` with none of those; `None` when the text does not parse as
+/// MDX or is too deeply nested or too large to parse (the validator's default limits).
+pub(crate) fn uses_mdx_syntax(text: &str) -> Option<bool> {
+    let limits = crate::ValidateOptions::default();
+    let shape = shape(text, true);
+    if shape.nesting > limits.max_nesting
+        || shape.block_lines > limits.max_block_lines
+        || shape.block_links > MAX_BLOCK_LINKS
+    {
+        return None;
+    }
+    let timed_out = Rc::new(Cell::new(false));
+    let options = mdx_options(None, &timed_out);
+    let tree = catch_unwind(AssertUnwindSafe(|| to_mdast(text, &options)))
+        .ok()?
+        .ok()?;
+    let mut stack: Vec<&Md> = vec![&tree];
+    while let Some(node) = stack.pop() {
+        let own = match node {
+            Md::MdxjsEsm(_) | Md::MdxFlowExpression(_) | Md::MdxTextExpression(_) => true,
+            Md::MdxJsxFlowElement(e) => is_component(e.name.as_deref(), &e.attributes),
+            Md::MdxJsxTextElement(e) => is_component(e.name.as_deref(), &e.attributes),
+            _ => false,
+        };
+        if own {
+            return Some(true);
+        }
+        if let Some(children) = node.children() {
+            stack.extend(children.iter());
+        }
+    }
+    Some(false)
+}
+
+/// A JSX element only MDX reads: a fragment, a capitalised or member name (`Note`,
+/// `Tabs.Item`), or an attribute with an expression; `<div align="center">` is HTML in
+/// Markdown as well.
+fn is_component(name: Option<&str>, attributes: &[AttributeContent]) -> bool {
+    let component = match name {
+        None => true,
+        Some(n) => n.starts_with(|c: char| c.is_ascii_uppercase()) || n.contains('.'),
+    };
+    component
+        || attributes.iter().any(|a| match a {
+            AttributeContent::Expression(_) => true,
+            AttributeContent::Property(p) => {
+                matches!(p.value, Some(AttributeValue::Expression(_)))
+            }
+        })
 }
 
 fn mdx_options(deadline: Option<Instant>, timed_out: &Rc<Cell<bool>>) -> ParseOptions {

@@ -159,3 +159,100 @@ fn ts_that_needs_jsx_becomes_tsx() {
     assert!(language_stage(JsxInJs::Relabel).filter(&mut doc).is_none());
     assert_eq!(doc.language, Language::Tsx);
 }
+
+#[test]
+fn docs_pages_with_a_few_components_are_mdx() {
+    // One component whose props span several lines, in otherwise plain prose: the
+    // opening tag never closes on its own line, so line features alone miss it.
+    let tabs = r#"# Deploying the worker
+
+Most projects deploy from their CI. Pick the provider you use and follow the
+steps below; every provider needs the same two secrets.
+
+<Tabs
+  items={["GitHub Actions", "GitLab CI"]}
+  defaultIndex={0}
+>
+Set `DEPLOY_TOKEN` in the repository settings, then push a tag.
+</Tabs>
+
+The worker starts in a few seconds. Check the logs if it does not.
+"#;
+    assert_eq!(by_content(tabs), Language::Mdx);
+    // A component in running text and an MDX comment.
+    let inline = "# Shortcuts\n\nPress <Kbd>Ctrl</Kbd> and <Kbd>K</Kbd> to open the palette.\n\n{/* keep in sync with the app */}\n\nMore shortcuts are listed in the settings page of the application.\n";
+    assert_eq!(by_content(inline), Language::Mdx);
+    // One expression is enough.
+    let expr = "# Version\n\nThis page documents version {props.version} of the command line tool.\n\n## Install\n\nRun the installer and follow the prompts.\n";
+    assert_eq!(by_content(expr), Language::Mdx);
+}
+
+#[test]
+fn markdown_with_html_blocks_stays_markdown() {
+    // Lowercase HTML that also parses as MDX JSX, and HTML that does not parse as MDX
+    // at all (`<br>`, a comment): Markdown either way.
+    let readme = r#"<div align="center">
+
+# toolkit
+
+A small toolkit for parsing command lines.
+
+</div>
+
+## Install
+
+```sh
+npm install toolkit
+```
+
+## Usage
+
+Call `parse(argv)` and read the returned object.
+"#;
+    assert_eq!(by_content(readme), Language::Markdown);
+    let html = "# Changelog\n\n<!-- release notes below -->\n\n## 2.0.0<br>\n\n- Dropped Node 12.\n- New `strict` option.\n\n## 1.4.0\n\n- Faster parsing of long inputs.\n";
+    assert_eq!(by_content(html), Language::Markdown);
+}
+
+#[test]
+fn docs_pages_of_imports_and_components_are_mdx_not_jsx() {
+    // Mostly ESM and JSX with a little prose: the features read script, no script
+    // grammar accepts it, the MDX parse does.
+    let page = r#"import { Meta } from "@storybook/blocks";
+import Logo from "./assets/logo.svg";
+
+<Meta title="Configure your project" />
+
+# Configure your project
+
+<div className="sb-container">
+  <img src={Logo} alt="" />
+  <Card title="Add styling" href="https://example.org/styling" />
+  <Card title="Load assets" href="https://example.org/assets" />
+</div>
+"#;
+    assert_eq!(by_content(page), Language::Mdx);
+    // A broken component file still reads as script (the MDX parse fails on it too).
+    let broken = "import React from 'react';\n\nexport default function Card({ title }) {\n  return <div className=\"card\">{title}\n";
+    assert_ne!(by_content(broken), Language::Mdx);
+}
+
+#[test]
+fn fragments_that_open_with_a_tag_are_html_not_jsx() {
+    // A widget template with an inline script and templating attributes: the features
+    // read JSX, but a script never opens with a tag.
+    let fragment = r#"<div class="view">
+  <div data-type="mobile/Heading" data-props='label:"List"'>
+    <span data-type="mobile/ToolBarButton" onclick="insert(this)"></span>
+  </div>
+  <script>
+    function insert(el) { el.parentNode.appendChild(document.createElement('li')); }
+  </script>
+  <ul class="list"><li>One</li><li>Two</li></ul>
+</div>
+"#;
+    assert_eq!(by_content(fragment), Language::Html);
+    // A component file still is JSX.
+    let jsx = "import React from 'react';\n\nexport default function List({ items }) {\n  return <ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>;\n}\n";
+    assert_eq!(by_content(jsx), Language::Jsx);
+}

@@ -1,5 +1,5 @@
-//! Deciding the JavaScript family by parsing: which of JavaScript, JSX, TypeScript and
-//! TSX accepts a text.
+//! Deciding languages by parsing: which of JavaScript, JSX, TypeScript and TSX accepts a
+//! text, and whether a Markdown text uses MDX's own syntax.
 //!
 //! sheikh-core has no JavaScript parser of its own; a parser crate implements
 //! [`GrammarCheck`] (sheikh-syntax does, with `oxc_parser`) and is handed to
@@ -33,6 +33,17 @@ use crate::language::Language;
 pub trait GrammarCheck: Send + Sync {
     /// True when `text` parses as `language` with no syntax error.
     fn accepts(&self, text: &str, language: Language) -> bool;
+
+    /// For a text that reads as Markdown or MDX: `Some(true)` when it parses as MDX and
+    /// uses syntax of MDX's own — an `import`/`export` block, a `{expression}`, a
+    /// component (`<Note>`, `<Tabs.Item>`, `<>`), or a JSX attribute with an expression
+    /// value; `Some(false)` when it parses as MDX without any (plain Markdown, lowercase
+    /// HTML tags included); `None` when the check cannot tell (the text does not parse
+    /// as MDX, or no MDX parser is at hand — the default). Content features decide on
+    /// `None`.
+    fn mdx_syntax(&self, _text: &str) -> Option<bool> {
+        None
+    }
 }
 
 /// A shared [`GrammarCheck`].
@@ -80,6 +91,18 @@ impl SharedGrammar {
         };
         (text.contains('<') && !self.0.accepts(text, language) && self.0.accepts(text, target))
             .then_some(target)
+    }
+
+    /// [`Language::Mdx`] or [`Language::Markdown`] for a text whose features read as
+    /// either, when the check can tell ([`GrammarCheck::mdx_syntax`]).
+    pub fn markdown_or_mdx(&self, text: &str) -> Option<Language> {
+        self.0.mdx_syntax(text).map(|mdx| {
+            if mdx {
+                Language::Mdx
+            } else {
+                Language::Markdown
+            }
+        })
     }
 }
 

@@ -64,7 +64,9 @@ pub const DEFAULT_MAX_PARSE_BYTES: usize = 4 << 20;
 /// a text that is not markup (it does not start with `<`) or JSON is then given to the
 /// parsers, least language first — JavaScript, JSX, TypeScript, TSX — and the first
 /// that accepts the whole text decides; the features stay the decision when nothing
-/// parses (a broken file still needs a label).
+/// parses (a broken file still needs a label). A text the features read as Markdown or
+/// MDX is parsed as MDX by the same check: MDX when it uses ESM, an expression or a
+/// component, Markdown otherwise.
 #[derive(Debug, Clone)]
 pub struct LanguageIdentifier {
     window: usize,
@@ -177,10 +179,60 @@ impl LanguageIdentifier {
                 method: method(language),
             };
         }
+        let mdx = self.markdown_or_mdx(content, g.language);
+        // A text that opens with a tag is markup: a JavaScript-family file never starts
+        // with a JSX element (as a statement it would do nothing). HTML fragments and
+        // templates with inline scripts score as JSX on features alone.
+        let body = window.trim_start_matches('\u{feff}').trim_start();
+        if matches!(g.language, Language::Jsx | Language::Tsx)
+            && mdx.is_none()
+            && body.starts_with('<')
+            && !body.starts_with("<script")
+        {
+            let language = if body.starts_with("<?xml") || body.starts_with("<svg") {
+                Language::Xml
+            } else {
+                Language::Html
+            };
+            return Detection {
+                language,
+                confidence: 0.6,
+                method: method(language),
+            };
+        }
+        if let Some(language) = mdx {
+            let confidence = if g.language == language { 0.99 } else { 0.9 };
+            return Detection {
+                language,
+                confidence,
+                method: method(language),
+            };
+        }
         Detection {
             language: g.language,
             confidence: g.confidence,
             method: method(g.language),
+        }
+    }
+
+    /// Markdown or MDX for a text whose features read as either, decided by the MDX
+    /// parse of the grammar check when one is set and the text is not over
+    /// `max_parse_bytes` (ESM, an expression or a component make it MDX).
+    ///
+    /// A text the features read as script but that no script grammar accepts (so it
+    /// reached here) is MDX when it parses as MDX and uses its syntax: a Storybook docs
+    /// page of imports and JSX blocks around a little prose. Otherwise the features keep it.
+    fn markdown_or_mdx(&self, content: &str, feature_guess: Language) -> Option<Language> {
+        let grammar = self.grammar.as_ref()?;
+        if content.len() > self.max_parse_bytes {
+            return None;
+        }
+        match feature_guess {
+            Language::Markdown | Language::Mdx => grammar.markdown_or_mdx(content),
+            l if l.is_script() => {
+                (grammar.markdown_or_mdx(content) == Some(Language::Mdx)).then_some(Language::Mdx)
+            }
+            _ => None,
         }
     }
 

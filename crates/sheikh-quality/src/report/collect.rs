@@ -85,7 +85,9 @@ pub struct LanguageObservations {
     pub syntax_valid: u64,
     /// Documents labelled from their path that the content classifier also judged.
     pub langid_checked: u64,
-    /// Of those, where the content classifier agrees with the path label.
+    /// Of those, where the content classifier agrees with the path label: the same
+    /// language, or one the label's language extends
+    /// ([`Language::is_sublanguage_of`]: a `.tsx` file that is plain JavaScript).
     pub langid_agree: u64,
     /// Of the checked documents, how many the content classifier called each language
     /// (one row of the confusion matrix: path label → content label).
@@ -346,7 +348,7 @@ fn observe(p: &mut Counts, d: &Document, ident: &LanguageIdentifier, check_langu
         if by_content.method != Method::Unknown {
             o.langid_checked += 1;
             *o.langid_by_content.entry(by_content.language).or_default() += 1;
-            if by_content.language == d.language {
+            if by_content.language.is_sublanguage_of(d.language) {
                 o.langid_agree += 1;
             }
         }
@@ -428,6 +430,30 @@ mod tests {
         assert_eq!(c.exact_duplicates(), 1);
         assert_eq!(c.score_bins()[9] + c.score_bins()[3], 2);
         assert_eq!(c.totals().docs, 3);
+    }
+
+    #[test]
+    fn language_accuracy_accepts_a_language_the_label_extends() {
+        // Plain JavaScript in a .tsx file and in a .ts file: consistent with the label;
+        // a CSS text in a .ts file is not.
+        let js = "import { a } from './a';\nexport const f = (x) => a(x) + 1;\n";
+        let meta = json!({"language_detection": {"language": "TSX", "confidence": 0.99, "method": "extension"}});
+        let docs = [
+            doc(js, Language::Tsx, meta.clone()),
+            doc(js, Language::TypeScript, meta.clone()),
+            doc(
+                ".a { color: red; }\n.b > .c { margin: 0 auto; }\n",
+                Language::TypeScript,
+                meta,
+            ),
+        ];
+        let mut c = ReportCollector::new();
+        c.observe_batch(&docs);
+        let tsx = &c.languages()[&Language::Tsx];
+        assert_eq!((tsx.langid_checked, tsx.langid_agree), (1, 1));
+        assert_eq!(tsx.langid_by_content[&Language::JavaScript], 1);
+        let ts = &c.languages()[&Language::TypeScript];
+        assert_eq!((ts.langid_checked, ts.langid_agree), (2, 1));
     }
 
     #[test]

@@ -143,7 +143,9 @@ pub struct LanguageRow {
     pub syntax_valid: u64,
     /// Path-labelled documents written that the content classifier judged.
     pub langid_checked: u64,
-    /// Of those, where it agreed with the path label.
+    /// Of those, where it agreed with the path label: the same language or one the
+    /// label's language extends (`Language::is_sublanguage_of`; the confusion matrix
+    /// below keeps the exact counts).
     pub langid_agree: u64,
     /// Of those, how many the content classifier called each language (this row of the
     /// confusion matrix).
@@ -377,8 +379,9 @@ impl DataReport {
                 ratio(t.langid_agree, t.langid_checked),
                 format!(
                     "agreement of the content classifier with the file-name/extension label on {} written documents \
-                     (all of the first {LANGID_CHECK_ALL}, then 1 in {LANGID_SAMPLE_RATE} by id; a lower bound: \
-                     disagreements include the classifier's own errors)",
+                     (all of the first {LANGID_CHECK_ALL}, then 1 in {LANGID_SAMPLE_RATE} by id): the same language, or one \
+                     the label's language extends (a .tsx file that is plain JavaScript, an .mdx file with no MDX syntax); \
+                     a lower bound: disagreements include the classifier's own errors",
                     t.langid_checked
                 ),
             ),
