@@ -56,6 +56,21 @@ class UF:
             self.p[max(a, b)] = min(a, b)
 
 
+def same_path_pairs(names):
+    """Index pairs of files with the same path in two versions of one package
+    (`pkg@version/rel`): the candidate pairs every truth starts from."""
+    by_key = defaultdict(list)
+    for i, n in enumerate(names):
+        pkg, _, rel = n.partition("/")
+        by_key[(pkg.rsplit("@", 1)[0], rel)].append(i)
+    cand = set()
+    for ids in by_key.values():
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                cand.add((ids[x], ids[y]))
+    return cand
+
+
 def run_datasketch(texts):
     from datasketch import MinHash, MinHashLSH
 
@@ -112,15 +127,7 @@ def main():
     sets = [set(hash(s) for s in shingles(t)) for t in texts]
 
     # Candidate set for the truth.
-    cand = set()
-    by_key = defaultdict(list)
-    for i, n in enumerate(names):
-        pkg, _, rel = n.partition("/")
-        by_key[(pkg.rsplit("@", 1)[0], rel)].append(i)
-    for ids in by_key.values():
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                cand.add((ids[x], ids[y]))
+    cand = same_path_pairs(names)
     for r in runs.values():
         cand.update((a, b) for a, b in r["edges"])
         for members in r["clusters"]:

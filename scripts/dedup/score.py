@@ -23,10 +23,9 @@ shares none was lost to LSH chance).
 import json
 import os
 import sys
-from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import THRESHOLD, shingles  # noqa: E402
+from eval import THRESHOLD, same_path_pairs, shingles  # noqa: E402
 
 BINS = [0.8, 0.82, 0.84, 0.86, 0.88, 0.9, 0.95, 1.0, 1.01]
 
@@ -66,15 +65,7 @@ def main():
     if truth is None:
         net = next((r["net_pairs"] for _, r in runs if r.get("net_pairs")), None)
         assert net, "no run carries net pairs: run dedup_eval once without SHEIKH_EVAL_NO_NET"
-        cand = set()
-        by_key = defaultdict(list)
-        for i, n in enumerate(names):
-            pkg, _, rel = n.partition("/")
-            by_key[(pkg.rsplit("@", 1)[0], rel)].append(i)
-        for ids in by_key.values():
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    cand.add((ids[x], ids[y]))
+        cand = same_path_pairs(names)
         cand.update((a, b) for a, b in net)
         truth = {}
         for a, b in cand:
