@@ -27,13 +27,11 @@ use crate::treesitter;
 use crate::validate::{Ctx, Unchecked};
 
 pub(crate) fn check(ctx: &mut Ctx<'_>, is_mdx: bool) -> Result<Structure, Unchecked> {
-    let shape = shape(ctx.text, is_mdx);
-    if shape.nesting > ctx.max_nesting {
-        return Err(Unchecked::TooDeep);
-    }
-    if shape.block_lines > ctx.max_block_lines || shape.block_links > MAX_BLOCK_LINKS {
-        return Err(Unchecked::TooLarge);
-    }
+    within_limits(
+        &shape(ctx.text, is_mdx),
+        ctx.max_nesting,
+        ctx.max_block_lines,
+    )?;
     let timed_out = Rc::new(Cell::new(false));
     let options = if is_mdx {
         mdx_options(ctx.deadline, &timed_out)
@@ -104,21 +102,24 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, is_mdx: bool) -> Result<Structure, Unchec
 /// parsed as `@mdx-js/mdx` would (ESM and expressions checked by oxc), `Some(true)` with
 /// an ESM block, an expression, a component or fragment, or an attribute holding an
 /// expression; `Some(false)` with none of those; `None` when the text does not parse as
-/// MDX or is too deeply nested or too large to parse (the validator's default limits).
+/// MDX, is too deeply nested or too large to parse, or takes longer than the validator's
+/// timeout (the validator's default limits).
 pub(crate) fn uses_mdx_syntax(text: &str) -> Option<bool> {
     let limits = crate::ValidateOptions::default();
-    let shape = shape(text, true);
-    if shape.nesting > limits.max_nesting
-        || shape.block_lines > limits.max_block_lines
-        || shape.block_links > MAX_BLOCK_LINKS
-    {
+    within_limits(
+        &shape(text, true),
+        limits.max_nesting,
+        limits.max_block_lines,
+    )
+    .ok()?;
+    let deadline = Instant::now() + std::time::Duration::from_millis(limits.timeout_ms);
+    let timed_out = Rc::new(Cell::new(false));
+    let options = mdx_options(Some(deadline), &timed_out);
+    let parsed = catch_unwind(AssertUnwindSafe(|| to_mdast(text, &options)));
+    if timed_out.get() {
         return None;
     }
-    let timed_out = Rc::new(Cell::new(false));
-    let options = mdx_options(None, &timed_out);
-    let tree = catch_unwind(AssertUnwindSafe(|| to_mdast(text, &options)))
-        .ok()?
-        .ok()?;
+    let tree = parsed.ok()?.ok()?;
     let mut stack: Vec<&Md> = vec![&tree];
     while let Some(node) = stack.pop() {
         let own = match node {
@@ -152,6 +153,19 @@ fn is_component(name: Option<&str>, attributes: &[AttributeContent]) -> bool {
                 matches!(p.value, Some(AttributeValue::Expression(_)))
             }
         })
+}
+
+/// The parser's limits, shared by validation and the MDX-syntax check: nesting past
+/// `max_nesting` is too deep; a block longer than `max_block_lines` lines or with more
+/// than [`MAX_BLOCK_LINKS`] link starts is too large (the parser is quadratic in both).
+fn within_limits(shape: &Shape, max_nesting: u32, max_block_lines: usize) -> Result<(), Unchecked> {
+    if shape.nesting > max_nesting {
+        return Err(Unchecked::TooDeep);
+    }
+    if shape.block_lines > max_block_lines || shape.block_links > MAX_BLOCK_LINKS {
+        return Err(Unchecked::TooLarge);
+    }
+    Ok(())
 }
 
 fn mdx_options(deadline: Option<Instant>, timed_out: &Rc<Cell<bool>>) -> ParseOptions {

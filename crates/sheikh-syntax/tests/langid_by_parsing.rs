@@ -256,3 +256,12 @@ fn fragments_that_open_with_a_tag_are_html_not_jsx() {
     let jsx = "import React from 'react';\n\nexport default function List({ items }) {\n  return <ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>;\n}\n";
     assert_eq!(by_content(jsx), Language::Jsx);
 }
+
+#[test]
+fn nesting_too_deep_for_the_mdx_parse_falls_back_to_the_features() {
+    // 100,000 nested block quotes and components: past the parser's nesting limit, the
+    // MDX check declines (it would recurse that deep) and the features decide.
+    let deep = format!("# Title\n\n{}<Note>x</Note>\n", "> ".repeat(100_000));
+    // The component is not at a line start, so the line features see plain Markdown.
+    assert_eq!(by_content(&deep), Language::Markdown);
+}
