@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rules::RuleTable;
+
 /// The `quality:` section: redaction, the filters and the score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -37,6 +39,8 @@ pub struct QualityConfig {
     pub xml: XmlConfig,
     /// The per-document quality score (`low_quality` when a minimum is set).
     pub score: ScoreConfig,
+    /// Which rules judge which language family, in order (see [`RuleTable`]).
+    pub rules: RuleTable,
 }
 
 impl Default for QualityConfig {
@@ -54,6 +58,7 @@ impl Default for QualityConfig {
             json: JsonConfig::default(),
             xml: XmlConfig::default(),
             score: ScoreConfig::default(),
+            rules: RuleTable::default(),
         }
     }
 }
@@ -191,8 +196,12 @@ impl Default for MinifiedConfig {
 pub struct EncodedDataConfig {
     /// Apply the rule (default `true`).
     pub enabled: bool,
-    /// Drop when one match is longer than this many characters (default 1024, StarCoder2).
+    /// Drop when one match is longer than this many characters (default 1024, StarCoder2)…
     pub max_match_chars: usize,
+    /// …and the matches cover more than this share of the file (default 0.25; 0 is
+    /// StarCoder2's rule: one long run is enough). One inline data URI in a stylesheet or
+    /// module does not make it data.
+    pub long_run_min_fraction: f64,
     /// Drop when matches cover more than this share of the file (default 0.5, StarCoder2).
     pub max_fraction: f64,
 }
@@ -202,6 +211,7 @@ impl Default for EncodedDataConfig {
         EncodedDataConfig {
             enabled: true,
             max_match_chars: 1024,
+            long_run_min_fraction: 0.25,
             max_fraction: 0.5,
         }
     }
@@ -217,6 +227,11 @@ pub struct LineLengthConfig {
     pub max_mean: f64,
     /// Code: drop when the longest line exceeds this (default 1000, StarCoder2).
     pub max_line: usize,
+    /// Code: …but only when lines longer than `max_line` hold more than this share of
+    /// the characters (default 0.5; 0 is StarCoder2's rule, any one line). The audit of
+    /// issue #16 found StarCoder2's rule dropping hand-written `.d.ts` files with one
+    /// long type and modules embedding one SVG or template string.
+    pub max_line_share: f64,
     /// HTML, JSON, Markdown, MDX, XML: drop only when a line exceeds this
     /// (default 100 000, StarCoder2).
     pub markup_max_line: usize,
@@ -228,6 +243,7 @@ impl Default for LineLengthConfig {
             enabled: true,
             max_mean: 100.0,
             max_line: 1000,
+            max_line_share: 0.5,
             markup_max_line: 100_000,
         }
     }
@@ -253,16 +269,26 @@ impl Default for AlphaFractionConfig {
     }
 }
 
-/// `quality.html`: visible text of HTML files.
+/// `quality.html`: HTML pages with no content (`low_visible_text`). A page is dropped
+/// when it has little visible text *and* little inline code *and* few content
+/// elements: templates, fragments and demo pages are markup to learn from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HtmlConfig {
     /// Apply the rule (default `true`).
     pub enabled: bool,
-    /// Minimum visible characters (default 100, StarCoder).
+    /// Little visible text: fewer visible characters than this (default 100, StarCoder)…
     pub min_visible_chars: usize,
-    /// Minimum visible characters as a share of the file (default 0.2, StarCoder).
+    /// …or visible characters under this share of the file (default 0: off; StarCoder
+    /// used 0.2, which drops templates, fragments and demo pages).
     pub min_visible_fraction: f64,
+    /// Little inline code: fewer non-whitespace characters of inline `<script>` and
+    /// `<style>` than this (default 200).
+    pub min_inline_code_chars: usize,
+    /// Few content elements: fewer start tags than this besides the scaffolding (`html`,
+    /// `head`, `body`, `meta`, `link`, `title`, `base`, `script`, `style`, `noscript`)
+    /// (default 5).
+    pub min_content_elements: usize,
 }
 
 impl Default for HtmlConfig {
@@ -270,7 +296,9 @@ impl Default for HtmlConfig {
         HtmlConfig {
             enabled: true,
             min_visible_chars: 100,
-            min_visible_fraction: 0.2,
+            min_visible_fraction: 0.0,
+            min_inline_code_chars: 200,
+            min_content_elements: 5,
         }
     }
 }
@@ -290,6 +318,11 @@ pub struct JsonConfig {
     /// Drop JSON whose alphabetic share is under this (default 0: off; StarCoder2 describes
     /// a 0.5 rule for JSON, which drops ordinary `package.json` files, 0.47 in the fixtures).
     pub min_alpha_fraction: f64,
+    /// Never call configuration, manifests and schemas data, whatever their size
+    /// (default `true`): `package.json`, `tsconfig*.json`, `.eslintrc*`, `*.schema.json`,
+    /// files with a top-level `"$schema"`, `"openapi"` or `"swagger"` key, … (the list:
+    /// [`CONFIG_FILE_NAMES`](crate::rules::CONFIG_FILE_NAMES)).
+    pub keep_config_files: bool,
 }
 
 impl Default for JsonConfig {
@@ -300,6 +333,7 @@ impl Default for JsonConfig {
             max_chars: 5000,
             max_lines: 500,
             min_alpha_fraction: 0.0,
+            keep_config_files: true,
         }
     }
 }
@@ -434,7 +468,15 @@ impl QualityConfig {
             "quality.encoded_data.max_fraction",
             self.encoded_data.max_fraction,
         )?;
+        fraction(
+            "quality.encoded_data.long_run_min_fraction",
+            self.encoded_data.long_run_min_fraction,
+        )?;
         positive("quality.line_length.max_mean", self.line_length.max_mean)?;
+        fraction(
+            "quality.line_length.max_line_share",
+            self.line_length.max_line_share,
+        )?;
         fraction(
             "quality.alpha_fraction.min_fraction",
             self.alpha_fraction.min_fraction,
@@ -449,6 +491,7 @@ impl QualityConfig {
         )?;
         fraction("quality.score.threshold", self.score.threshold)?;
         fraction("quality.score.min_score", self.score.min_score)?;
+        self.rules.validate()?;
         let bits = self.redaction.high_entropy_min_bits;
         if !(0.0..=32.0).contains(&bits) {
             return Err(crate::QualityError::InvalidConfig(format!(

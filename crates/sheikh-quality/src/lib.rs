@@ -44,7 +44,9 @@ pub mod eval;
 mod filter;
 pub mod redact;
 pub mod report;
+pub mod rules;
 pub mod score;
+pub mod signals;
 pub mod stats;
 
 pub use config::{
@@ -58,8 +60,8 @@ pub use eval::{
     pass_at_k, syntax_validity, CodeBleu, CodeBleuScore, EvalConfig, EvalError, EvalReport,
     Evaluator, GenerationRecord,
 };
-pub use filter::{
-    Assessment, PathFlagSet, QualityFilter, Signals, SyntaxSignal, METADATA_KEY, STAGE_NAME,
-};
+pub use filter::{Assessment, QualityFilter, GENERATED_BY_KEY, METADATA_KEY, STAGE_NAME};
 pub use redact::{Redactions, Redactor};
+pub use rules::{Family, Rule, RuleId, RuleSet, RuleTable};
+pub use signals::{PathFlagSet, Signals, SyntaxSignal};
 pub use stats::TextStats;

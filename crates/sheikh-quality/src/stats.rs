@@ -19,14 +19,17 @@ pub struct TextStats {
     pub whitespace: usize,
     /// Characters on lines longer than the `long_line` threshold given to [`TextStats::measure`].
     pub long_line_chars: usize,
+    /// Characters on lines longer than the `max_line` threshold given to [`TextStats::measure`].
+    pub over_max_line_chars: usize,
     /// Lines that hold something other than whitespace.
     pub non_blank_lines: usize,
 }
 
 impl TextStats {
     /// Measures `text`; lines longer than `long_line` characters count towards
-    /// [`long_line_chars`](Self::long_line_chars).
-    pub fn measure(text: &str, long_line: usize) -> TextStats {
+    /// [`long_line_chars`](Self::long_line_chars), lines longer than `max_line` towards
+    /// [`over_max_line_chars`](Self::over_max_line_chars).
+    pub fn measure(text: &str, long_line: usize, max_line: usize) -> TextStats {
         let mut s = TextStats::default();
         let mut line = 0usize;
         let mut blank = true;
@@ -36,6 +39,9 @@ impl TextStats {
             s.max_line = s.max_line.max(line);
             if line > long_line {
                 s.long_line_chars += line;
+            }
+            if line > max_line {
+                s.over_max_line_chars += line;
             }
             if !blank {
                 s.non_blank_lines += 1;
@@ -113,6 +119,11 @@ impl TextStats {
     pub fn long_line_share(&self) -> f64 {
         ratio(self.long_line_chars, self.line_chars)
     }
+
+    /// Share of line characters on lines longer than `max_line`.
+    pub fn over_max_line_share(&self) -> f64 {
+        ratio(self.over_max_line_chars, self.line_chars)
+    }
 }
 
 pub(crate) fn ratio(a: usize, b: usize) -> f64 {
@@ -146,18 +157,18 @@ mod tests {
 
     #[test]
     fn lines_like_python_splitlines() {
-        assert_eq!(TextStats::measure("", 10).lines, 0);
-        assert_eq!(TextStats::measure("a", 10).lines, 1);
-        assert_eq!(TextStats::measure("a\n", 10).lines, 1);
-        assert_eq!(TextStats::measure("a\n\nb", 10).lines, 3);
-        let s = TextStats::measure("ab\r\ncdef\n", 10);
+        assert_eq!(TextStats::measure("", 10, 1000).lines, 0);
+        assert_eq!(TextStats::measure("a", 10, 1000).lines, 1);
+        assert_eq!(TextStats::measure("a\n", 10, 1000).lines, 1);
+        assert_eq!(TextStats::measure("a\n\nb", 10, 1000).lines, 3);
+        let s = TextStats::measure("ab\r\ncdef\n", 10, 1000);
         assert_eq!((s.lines, s.line_chars, s.max_line), (2, 6, 4));
         assert_eq!(s.mean_line(), 3.0);
     }
 
     #[test]
     fn counts_unicode_characters() {
-        let s = TextStats::measure("Köln é1\n", 3);
+        let s = TextStats::measure("Köln é1\n", 3, 1000);
         assert_eq!(s.chars, 8);
         assert_eq!(s.alpha, 5);
         assert_eq!(s.whitespace, 2);

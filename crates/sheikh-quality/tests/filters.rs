@@ -301,7 +301,35 @@ fn json_data_files() {
     let mut cfg = QualityConfig::default();
     cfg.json.min_alpha_fraction = 0.9;
     assert_eq!(
-        run(cfg, package, Language::Json, "package.json").1,
+        run(cfg.clone(), package, Language::Json, "fixtures/order.json").1,
+        Some(Reason::DataFile)
+    );
+    // Configuration is never data, whatever its size or letters…
+    assert_eq!(run(cfg, package, Language::Json, "package.json").1, None);
+    let tiny_config = "{\"extends\": \"../tsconfig\"}\n";
+    let (d, r) = run(
+        QualityConfig::default(),
+        tiny_config,
+        Language::Json,
+        "packages/ui/tsconfig.build.json",
+    );
+    assert_eq!(r, None);
+    assert_eq!(d.metadata["quality"]["signals"]["json_config"], true);
+    // …and a schema is configuration by its `$schema` key, even when large.
+    let props: Vec<String> = (0..200)
+        .map(|i| format!("    \"field{i}\": {{ \"type\": \"string\", \"description\": \"Field number {i} of the form.\" }}"))
+        .collect();
+    let schema = format!(
+        "{{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"type\": \"object\",\n  \"properties\": {{\n{}\n  }}\n}}\n",
+        props.join(",\n")
+    );
+    assert!(schema.len() > 5000);
+    assert_eq!(default_run(&schema, Language::Json, "form.json"), None);
+    // Without the exemption, StarCoder2's size window decides.
+    let mut cfg = QualityConfig::default();
+    cfg.json.keep_config_files = false;
+    assert_eq!(
+        run(cfg, &schema, Language::Json, "form.json").1,
         Some(Reason::DataFile)
     );
 }
@@ -335,8 +363,13 @@ fn score_uses_the_syntax_report_and_can_drop() {
         serde_json::json!({"valid": false, "error_byte_share": 0.5}),
     );
     assert_eq!(f.filter(&mut bad), None);
-    let score = bad.metadata["quality"]["score"].as_f64().unwrap();
-    assert!((score - (4.0 + 2.0 * 0.25) / 6.0).abs() < 1e-3, "{score}");
+    // A file that does not parse is kept (syntax.drop_invalid is off) but scores under
+    // the threshold, and says why.
+    assert_eq!(bad.metadata["quality"]["score"], 0.4);
+    assert_eq!(
+        bad.metadata["quality"]["below_threshold"],
+        serde_json::json!(["syntax errors"])
+    );
     assert_eq!(bad.metadata["quality"]["signals"]["syntax"]["valid"], false);
     // The syntax crate's summary names the share `error_share`.
     let mut bad2 = Document::new(COMPONENT, Language::Jsx).with_metadata(
@@ -345,8 +378,8 @@ fn score_uses_the_syntax_report_and_can_drop() {
     );
     f.filter(&mut bad2);
     assert_eq!(
-        bad2.metadata["quality"]["score"],
-        bad.metadata["quality"]["score"]
+        bad2.metadata["quality"]["signals"]["syntax"],
+        bad.metadata["quality"]["signals"]["syntax"]
     );
     let mut cfg = QualityConfig::default();
     cfg.score.min_score = 0.9;

@@ -68,6 +68,31 @@ proptest! {
         prop_assert!((0.0..=1.0).contains(&score));
     }
 
+    /// The score and the filters are one model: a dropped document scores under the
+    /// threshold, and a kept one under it always says why (a penalty, never silence).
+    #[test]
+    fn score_agrees_with_the_rules(
+        text in tricky_text(),
+        lang in any_language(),
+        lines in 0usize..40,
+        long in 0usize..3000,
+        flags in prop::sample::subsequence(vec!["vendored", "build_output", "minified_name", "generated_path"], 0..3),
+    ) {
+        let f = QualityFilter::new(QualityConfig::default());
+        let body = format!("{text}\n{}{}\n", "let x = 1;\n".repeat(lines), "a".repeat(long));
+        let mut doc = Document::new(body, lang)
+            .with_path("src/x.js")
+            .with_metadata("path_flags", serde_json::json!(flags));
+        let dropped = f.filter(&mut doc).is_some();
+        let q = &doc.metadata["quality"];
+        let score = q["score"].as_f64().unwrap();
+        let reasons = q.get("below_threshold").and_then(|v| v.as_array()).map_or(0, |a| a.len());
+        if dropped {
+            prop_assert!(score < 0.5, "dropped with score {score}: {q}");
+        }
+        prop_assert_eq!(score < 0.5, reasons > 0, "{}", q);
+    }
+
     #[test]
     fn arbitrary_strings_never_panic(text in any::<String>(), lang in any_language()) {
         let f = QualityFilter::new(QualityConfig::default());
