@@ -228,6 +228,26 @@ fn report_has_every_seed_metric_and_does_not_depend_on_threads() {
         r.languages.iter().map(|l| l.output.docs).sum::<u64>(),
         r.documents_written
     );
+    // The page shows the per-language quality shares and every drop reason (#16): each
+    // language row carries its share of written documents at or above the threshold.
+    assert!(html.contains("quality ≥ threshold"));
+    for l in &r.languages {
+        if l.output.docs > 0 {
+            let share = format!(
+                "{:.1}%",
+                100.0 * l.above_quality_threshold as f64 / l.output.docs as f64
+            );
+            let row = html
+                .split("<tr>")
+                .find(|row| row.contains(&format!(">{}<", l.language)))
+                .unwrap_or_else(|| panic!("report.html has no row for {}", l.language));
+            assert!(row.contains(&share), "{}: {share} not in {row}", l.language);
+        }
+    }
+    assert!(html.contains("Drops by stage and reason"));
+    for d in &r.drops {
+        assert!(html.contains(&d.reason), "report.html lacks drop reason {}", d.reason);
+    }
     // Self-contained: charts are inline SVG, nothing is fetched.
     assert!(html.matches("<svg").count() >= 6);
     for external in ["<script", "src=", "<link", "@import", "url("] {

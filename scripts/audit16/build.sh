@@ -4,6 +4,9 @@
 #
 #   scripts/audit16/build.sh OUT            (e.g. OUT=/tmp/audit16)
 #   env: JOBS=4 (parallel npm pack), CAP_PKG_LANG=250 (files per package and language),
+#        PACKAGES_FILE and CHECK_DISJOINT (default: this directory's packages.txt and
+#        check_disjoint.py; scripts/audit16b/ holds the second set), PIPELINE_CONFIG
+#        (default: configs/pipeline.yaml of this workspace),
 #        FULL_PIPELINE=path (default: target/release/examples/full_pipeline of this
 #        workspace; the script waits for it, up to WAIT_SECONDS=3600, and never builds it)
 #
@@ -30,9 +33,9 @@ OUT=${1:?usage: build.sh OUT}
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 JOBS=${JOBS:-4}
 BIN=${FULL_PIPELINE:-$ROOT/target/release/examples/full_pipeline}
-LIST=$HERE/packages.txt
+LIST=${PACKAGES_FILE:-$HERE/packages.txt}
 
-python3 "$HERE/check_disjoint.py" "$LIST"
+python3 "${CHECK_DISJOINT:-$HERE/check_disjoint.py}" "$LIST"
 
 mapfile -t PACKAGES < <(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$LIST")
 CACHE=$OUT/cache SRC=$OUT/src WORK=$OUT/work
@@ -52,7 +55,7 @@ until [[ -x $BIN ]]; do
 done
 
 echo "== pipeline config $OUT/config.yaml" >&2
-python3 - "$ROOT/configs/pipeline.yaml" "$OUT" <<'PY'
+python3 - "${PIPELINE_CONFIG:-$ROOT/configs/pipeline.yaml}" "$OUT" <<'PY'
 import sys, yaml
 src, out = sys.argv[1], sys.argv[2]
 cfg = yaml.safe_load(open(src))

@@ -11,10 +11,12 @@ A document is matched to its file by (repo_name, path): the pipeline read OUT/fi
 as a source tree with repo_from_top_dir, so repo_name is the package directory.
 Writes OUT/decisions.jsonl, one line per candidate:
   {path, sha256, language, bytes, decision: "keep"|"drop", stage, reason, detail,
-   pipeline_language, redacted}
+   pipeline_language, redacted, score, generated_by}
 `path` is <package>/<path in the package> (the path under OUT/files), `language` the
 extension's language (the stratum), `pipeline_language` the pipeline's label,
-`redacted` the quality stage's redaction note when it replaced anything. Files the
+`redacted` the quality stage's redaction note when it replaced anything, `score` the
+quality score (metadata.quality.score; none for inputs that never became documents),
+`generated_by` the program the quality stage named (metadata.generated_by). Files the
 pipeline output does not mention get decision "missing" (there should be none).
 Also writes OUT/decisions.md, the counts by language and decision/reason.
 """
@@ -43,6 +45,11 @@ def key(d):
     return f"{d.get('repo_name') or ''}/{d.get('path') or ''}"
 
 
+def quality(d):
+    m = d.get("metadata") or {}
+    return dict(score=(m.get("quality") or {}).get("score"), generated_by=m.get("generated_by"))
+
+
 def redaction_note(d):
     notes = [e.get("detail", "") for e in d.get("provenance", [])
              if e.get("stage") == "quality" and e.get("action") == "modified"]
@@ -52,13 +59,14 @@ def redaction_note(d):
 found = {}
 for d in docs(f"{pipe}/data/*.jsonl"):
     found[key(d)] = dict(decision="keep", stage=None, reason=None, detail=None,
-                         pipeline_language=d.get("language"), redacted=redaction_note(d))
+                         pipeline_language=d.get("language"), redacted=redaction_note(d),
+                         **quality(d))
 for d in docs(f"{pipe}/rejected/*.jsonl"):
     drops = [e for e in d.get("provenance", []) if e.get("action") == "dropped"]
     e = drops[-1] if drops else {}
     found[key(d)] = dict(decision="drop", stage=e.get("stage"), reason=e.get("reason"),
                          detail=e.get("detail"), pipeline_language=d.get("language"),
-                         redacted=redaction_note(d))
+                         redacted=redaction_note(d), **quality(d))
 inputs = f"{pipe}/rejected/inputs.jsonl"
 if os.path.exists(inputs):
     for line in open(inputs, encoding="utf-8"):
@@ -69,7 +77,8 @@ if os.path.exists(inputs):
         rel = os.path.relpath(src, files_root)
         rej = r.get("rejection") or {}
         found[rel] = dict(decision="drop", stage="reader", reason=rej.get("reason"),
-                          detail=rej.get("detail"), pipeline_language=None, redacted=None)
+                          detail=rej.get("detail"), pipeline_language=None, redacted=None,
+                          score=None, generated_by=None)
 
 rows, missing = [], 0
 with open(f"{out}/candidates.tsv", encoding="utf-8") as f:
@@ -81,7 +90,7 @@ with open(f"{out}/candidates.tsv", encoding="utf-8") as f:
         if dec is None:
             missing += 1
             dec = dict(decision="missing", stage=None, reason=None, detail=None,
-                       pipeline_language=None, redacted=None)
+                       pipeline_language=None, redacted=None, score=None, generated_by=None)
         rows.append(dict(path=p, sha256=sha, language=lang, bytes=int(size), **dec))
 
 with open(f"{out}/decisions.jsonl", "w", encoding="utf-8") as f:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores the pipeline's quality decisions against the blind rubric labels (issue #16).
 
-    score.py OUT LABELS.jsonl [> score.md]
+    score.py OUT LABELS.jsonl [DECISIONS.jsonl] [> score.md]
 
 LABELS.jsonl: one line per labelled file, {"id" or "path", "sha256", "label", "reason"}
 (also "language"; ignored). "id" is the NNNN of OUT/blind/ (or the blinded file name),
@@ -24,7 +24,16 @@ Every figure is a population estimate: each file weighs N/n, its stratum's size 
 its sample size (the sample over-represents rare decisions). The 95 % interval is
 Wilson's with Kish's effective sample size (sum w)^2 / sum w^2; k/n are raw counts.
 Targets (issue #16): precision >= 90 % for every reason; <= 5 % of rubric-keep files
-dropped, per language.
+dropped, per language; "score >= threshold" agrees with rubric-keep on >= 90 % per
+language.
+
+DECISIONS.jsonl (optional): the decisions of a later run of the pipeline on the same
+candidate files (join.py's OUT/decisions.jsonl of that run). The sample and its
+weights stay those of OUT/audit/manifest.jsonl (drawn from the first run's decisions:
+a stratified random sample of the candidates, so the weighted figures remain
+population estimates for any decision rule); decision, stage, reason, detail, score
+and redaction are taken from DECISIONS, matched by path and sha256. This is how the
+rules are re-measured after a change without labelling again.
 """
 import json
 import math
@@ -104,6 +113,18 @@ def fmt(r, target=None, lower_is_better=False):
 def main():
     out, labels_path = sys.argv[1].rstrip("/"), sys.argv[2]
     man = [json.loads(l) for l in open(f"{out}/audit/manifest.jsonl", encoding="utf-8")]
+    if len(sys.argv) > 3:
+        later = {}
+        for line in open(sys.argv[3], encoding="utf-8"):
+            if line.strip():
+                d = json.loads(line)
+                later[d["path"]] = d
+        for m in man:
+            d = later.get(m["path"])
+            if d is None or d["sha256"] != m["sha256"]:
+                raise SystemExit(f"{sys.argv[3]} has no decision for {m['path']} (or another file)")
+            for k in ("decision", "stage", "reason", "detail", "redacted", "score", "generated_by"):
+                m[k] = d.get(k)
     by_id = {m["id"]: m for m in man}
     by_path = {m["path"]: m for m in man}
     joined = []
@@ -186,6 +207,20 @@ def main():
         P(f"| {'**all**' if lang == 'all' else lang} | {len(ms)} | {fmt(wilson([(m['w'], m['qdrop']) for m in ms]), 0.05, True)} | "
           f"{fmt(wilson([(m['w'], m['decision'] == 'drop') for m in ms]))} | "
           + (", ".join(f"`{r}` {n}" for r, n in sorted(by.items())) or "—") + " |")
+
+    P("\n## Score ≥ threshold against rubric-keep, per language (target ≥ 90 %)\n")
+    P("Agreement: the file scores at least 0.5 (`quality.score.threshold`) exactly when the "
+      "rubric keeps it. Files with no score (rejected by the reader) are left out.\n")
+    P("| language | scored (sampled) | agreement | rubric-keep scoring < 0.5 | rubric-drop scoring ≥ 0.5 |")
+    P("|---|---|---|---|---|")
+    for lang in langs + ["all"]:
+        ms = [m for m in joined if m.get("score") is not None and (lang == "all" or m["language"] == lang)]
+        if not ms:
+            continue
+        agree = wilson([(m["w"], (m["score"] >= 0.5) == (m["label"] == "keep")) for m in ms])
+        keep_low = sum(1 for m in ms if m["label"] == "keep" and m["score"] < 0.5)
+        drop_high = sum(1 for m in ms if m["label"] != "keep" and m["score"] >= 0.5)
+        P(f"| {'**all**' if lang == 'all' else lang} | {len(ms)} | {fmt(agree, 0.9)} | {keep_low} | {drop_high} |")
 
     P("\n## Confusion (raw counts): pipeline class × rubric label\n")
     labs = ["keep"] + KINDS
