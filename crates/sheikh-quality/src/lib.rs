@@ -17,10 +17,7 @@
 //! Both implement [`sheikh_core::Filter`], so `FilterStage::new(..)` runs them in
 //! parallel with order kept; both are deterministic.
 //!
-//! [`eval`] measures *generated* code, to evaluate a model trained on the data: syntax
-//! validity of predictions, CodeBLEU for JavaScript/TypeScript (a port of the PyPI
-//! `codebleu` package, checked against it) and pass@k with tests run under `node`, as
-//! an [`EvalReport`] from [`Evaluator`].
+//! Measuring *generated* code (syntax validity, CodeBLEU, pass@k) is `sheikh-eval`'s job.
 //!
 //! ```
 //! use sheikh_core::{Document, Filter, Language, Reason};
@@ -40,7 +37,6 @@ pub mod config;
 pub mod decontam;
 pub mod detect;
 mod error;
-pub mod eval;
 mod filter;
 pub mod redact;
 pub mod report;
@@ -56,10 +52,6 @@ pub use config::{
 };
 pub use decontam::{load_benchmarks, BenchmarkItem, Contamination, Decontaminator};
 pub use error::QualityError;
-pub use eval::{
-    pass_at_k, syntax_validity, CodeBleu, CodeBleuScore, EvalConfig, EvalError, EvalReport,
-    Evaluator, GenerationRecord,
-};
 pub use filter::{Assessment, QualityFilter, GENERATED_BY_KEY, METADATA_KEY, STAGE_NAME};
 pub use redact::{Redactions, Redactor};
 pub use rules::{Family, Rule, RuleId, RuleSet, RuleTable};

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use sheikh_core::Language;
-use sheikh_quality::eval::{
+use sheikh_eval::{
     EvalConfig, EvalError, EvalReport, Evaluator, ExecConfig, NodeRunner, TARGET_CODEBLEU,
 };
 

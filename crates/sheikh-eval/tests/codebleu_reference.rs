@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use sheikh_core::Language;
-use sheikh_quality::eval::{CodeBleu, CodeBleuScore, CodeBleuStats, GenerationReader};
+use sheikh_eval::{CodeBleu, CodeBleuScore, CodeBleuStats, GenerationReader};
 
 const TOLERANCE: f64 = 0.01;
 

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use sheikh_core::Language;
-use sheikh_quality::eval::{pass_at_k, CodeBleu, CodeBleuStats};
+use sheikh_eval::{pass_at_k, CodeBleu, CodeBleuStats};
 
 /// Small JavaScript programs from a few statement shapes.
 fn program() -> impl Strategy<Value = String> {

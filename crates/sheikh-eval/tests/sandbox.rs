@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use sheikh_quality::eval::{EvalConfig, EvalError, Evaluator, ExecConfig, NodeRunner};
+use sheikh_eval::{EvalConfig, EvalError, Evaluator, ExecConfig, NodeRunner};
 
 fn node_present() -> bool {
     let ok = Command::new("node")

@@ -78,7 +78,7 @@ impl SyntaxValidity {
 ///
 /// ```
 /// use sheikh_core::Language;
-/// use sheikh_quality::eval::syntax_validity;
+/// use sheikh_eval::syntax_validity;
 /// let v = syntax_validity([("let x = 1;", Language::JavaScript), ("let = ;", Language::JavaScript)]);
 /// assert_eq!(v.overall().rate(), 0.5);
 /// ```

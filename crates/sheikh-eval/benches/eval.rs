@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sheikh_core::Language;
-use sheikh_quality::eval::{pass_at_k, CodeBleu, GenerationReader};
+use sheikh_eval::{pass_at_k, CodeBleu, GenerationReader};
 
 fn bench(c: &mut Criterion) {
     let path = concat!(

@@ -33,7 +33,7 @@
 //!
 //! ```
 //! use sheikh_core::Language;
-//! use sheikh_quality::eval::CodeBleu;
+//! use sheikh_eval::CodeBleu;
 //!
 //! let cb = CodeBleu::new(Language::JavaScript).unwrap();
 //! let s = cb.score("function add(a, b) { return a + b; }", &["function add(a, b) { return a + b; }"]);

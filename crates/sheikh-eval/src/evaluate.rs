@@ -62,7 +62,7 @@ struct RecordResult {
 /// Evaluates generated code: syntax validity, CodeBLEU, pass@k.
 ///
 /// ```no_run
-/// use sheikh_quality::eval::{EvalConfig, Evaluator};
+/// use sheikh_eval::{EvalConfig, Evaluator};
 /// let report = Evaluator::new(EvalConfig { execute: true, ..Default::default() })
 ///     .unwrap()
 ///     .evaluate_file("predictions.jsonl")

@@ -1,4 +1,7 @@
-//! Metrics for generated code, to evaluate a model trained on the data:
+//! # sheikh-eval
+//!
+//! Metrics for generated code, to evaluate a model trained on the data (the data
+//! pipeline's crates prepare the data; this one measures what a model learnt from it):
 //!
 //! - [`syntax_validity`] / [`SyntaxValidity`]: share of predictions that parse, per
 //!   language (`sheikh-syntax`'s validators);
@@ -11,7 +14,7 @@
 //!   (syntax validity > 95%, CodeBLEU > 0.65) as pass/fail.
 //!
 //! ```
-//! use sheikh_quality::eval::{EvalConfig, Evaluator, GenerationRecord};
+//! use sheikh_eval::{EvalConfig, Evaluator, GenerationRecord};
 //!
 //! let line = r#"{"task_id": "add", "language": "javascript",
 //!               "prediction": "function add(a, b) { return a + b; }",
@@ -22,6 +25,8 @@
 //! assert!(report.codebleu["JavaScript"].codebleu > 0.5);
 //! println!("{}", report.to_markdown());
 //! ```
+
+#![warn(missing_docs)]
 
 pub mod codebleu;
 mod error;

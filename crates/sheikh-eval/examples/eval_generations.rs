@@ -2,7 +2,7 @@
 //! pass@k, against the seed's targets for model output.
 //!
 //! ```text
-//! cargo run -p sheikh-quality --example eval_generations -- predictions.jsonl \
+//! cargo run -p sheikh-eval --example eval_generations -- predictions.jsonl \
 //!     [--k 1,10] [--execute] [--timeout-ms 10000] [--json report.json] \
 //!     [--markdown report.md] [--per-pair scores.jsonl] [--fail-on-target]
 //! ```
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Parser;
 use sheikh_core::io::AtomicFile;
-use sheikh_quality::eval::{
+use sheikh_eval::{
     CodeBleu, CodeBleuStats, EvalConfig, Evaluator, ExecConfig, GenerationReader,
 };
 

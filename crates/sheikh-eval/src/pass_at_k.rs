@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// that it is stable for large `n`. `None` when `k` is 0, `k > n` or `c > n`.
 ///
 /// ```
-/// use sheikh_quality::eval::pass_at_k;
+/// use sheikh_eval::pass_at_k;
 /// assert_eq!(pass_at_k(10, 0, 1), Some(0.0));
 /// assert!((pass_at_k(10, 3, 1).unwrap() - 0.3).abs() < 1e-12);
 /// assert_eq!(pass_at_k(10, 8, 3), Some(1.0)); // fewer than 3 failures
