@@ -37,6 +37,8 @@ pub struct QualityConfig {
     pub json: JsonConfig,
     /// XML data dumps (flagged; dropped as `data_file` only if asked).
     pub xml: XmlConfig,
+    /// Translation and locale tables in script and JSON files (`data_file`).
+    pub locale: LocaleConfig,
     /// The per-document quality score (`low_quality` when a minimum is set).
     pub score: ScoreConfig,
     /// Which rules judge which language family, in order (see [`RuleTable`]).
@@ -57,6 +59,7 @@ impl Default for QualityConfig {
             html: HtmlConfig::default(),
             json: JsonConfig::default(),
             xml: XmlConfig::default(),
+            locale: LocaleConfig::default(),
             score: ScoreConfig::default(),
             rules: RuleTable::default(),
         }
@@ -232,6 +235,11 @@ pub struct LineLengthConfig {
     /// issue #16 found StarCoder2's rule dropping hand-written `.d.ts` files with one
     /// long type and modules embedding one SVG or template string.
     pub max_line_share: f64,
+    /// TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`): the mean line length
+    /// limit instead of `max_mean` (default 300, the minified rule's): a declaration
+    /// file puts each signature on one line, and the audit of issue #16 found the mean
+    /// rule dropping emitted and hand-written declarations alike (means 104–225).
+    pub declaration_max_mean: f64,
     /// HTML, JSON, Markdown, MDX, XML: drop only when a line exceeds this
     /// (default 100 000, StarCoder2).
     pub markup_max_line: usize,
@@ -244,6 +252,7 @@ impl Default for LineLengthConfig {
             max_mean: 100.0,
             max_line: 1000,
             max_line_share: 0.5,
+            declaration_max_mean: 300.0,
             markup_max_line: 100_000,
         }
     }
@@ -359,6 +368,29 @@ impl Default for XmlConfig {
             min_elements: 500,
             max_distinct_names: 12,
             drop_data_dumps: false,
+        }
+    }
+}
+
+/// `quality.locale`: translation and locale tables (`data_file`), which the rubric
+/// counts as data: a JSON file under a locale directory (`i18n/`, `locales/`, `lang/`,
+/// …) or named by a language tag with a region (`pt_BR.json`), unless it is
+/// configuration; a script file there whose characters are mostly in string literals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocaleConfig {
+    /// Apply it (default `true`).
+    pub enabled: bool,
+    /// A script file under a locale path is a table when at least this share of its
+    /// characters is inside string literals (default 0.3).
+    pub min_string_share: f64,
+}
+
+impl Default for LocaleConfig {
+    fn default() -> Self {
+        LocaleConfig {
+            enabled: true,
+            min_string_share: 0.3,
         }
     }
 }
@@ -491,6 +523,14 @@ impl QualityConfig {
         )?;
         fraction("quality.score.threshold", self.score.threshold)?;
         fraction("quality.score.min_score", self.score.min_score)?;
+        fraction(
+            "quality.locale.min_string_share",
+            self.locale.min_string_share,
+        )?;
+        positive(
+            "quality.line_length.declaration_max_mean",
+            self.line_length.declaration_max_mean,
+        )?;
         self.rules.validate()?;
         let bits = self.redaction.high_entropy_min_bits;
         if !(0.0..=32.0).contains(&bits) {

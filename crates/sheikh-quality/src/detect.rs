@@ -60,8 +60,10 @@ const fn fp_html(pattern: &'static str, generator: &'static str) -> Fingerprint 
 
 /// Generator, bundler and compiler fingerprints. Each is a line a program emits and a
 /// person does not write: bundler runtimes, protobuf codegen, the CommonJS interop
-/// preamble and helpers of tsc, Babel, SWC, Rollup and esbuild (the rubric's "compiled
-/// output carrying the emitter's fingerprints"), and the footers of TypeDoc, JSDoc and
+/// preamble and helpers of tsc, Babel, SWC, Rollup and esbuild, compiled JSX (an import
+/// of `react/jsx-runtime`, which people never write: the compiler inserts it; Vue's
+/// `createVNode as _createVNode`) — the rubric's "compiled output carrying the emitter's
+/// fingerprints" — and the footers of TypeDoc, JSDoc and
 /// Istanbul HTML output. A source-map comment alone is *not* one (see
 /// [`SOURCE_MAP_COMMENT`]).
 pub const FINGERPRINTS: &[Fingerprint] = &[
@@ -96,6 +98,14 @@ pub const FINGERPRINTS: &[Fingerprint] = &[
         "esbuild",
     ),
     fp("var __defProp = Object.defineProperty;", "esbuild"),
+    fp("__toESM(", "esbuild"),
+    fp("__commonJS(", "esbuild"),
+    fp("function _extends() {", "Babel"),
+    fp("/*#__PURE__*/React.createElement(", "Babel"),
+    fp("\"react/jsx-runtime\"", "JSX compiler"),
+    fp("'react/jsx-runtime'", "JSX compiler"),
+    fp("createVNode as _createVNode", "Vue JSX compiler"),
+    fp("function _export(target, all)", "SWC"),
     fp_html("Generated using <a href=\"https://typedoc.org", "TypeDoc"),
     fp_html("<meta name=\"generator\" content=\"TypeDoc", "TypeDoc"),
     fp_html(
@@ -335,12 +345,47 @@ impl EncodedDetector {
     pub fn measure(&self, text: &str) -> EncodedData {
         let mut out = EncodedData::default();
         for m in self.re.find_iter(text) {
+            if !looks_encoded(m.as_str().as_bytes()) {
+                continue;
+            }
             let len = m.len();
             out.matched_chars += len;
             out.longest = out.longest.max(len);
         }
         out
     }
+}
+
+/// Fewest distinct characters in a base64-alphabet run that is encoded data.
+pub const MIN_DISTINCT_BASE64_CHARS: usize = 8;
+
+/// False for a run of the base64 alternative with fewer than
+/// [`MIN_DISTINCT_BASE64_CHARS`] distinct characters (banners have one to three):
+/// StarCoder2's expression takes `=`
+/// and line breaks into the alphabet, so a `// =====…` comment banner of 64 or more
+/// characters "matches" (the audit of issue #16 found small config modules and build
+/// scripts dropped for their banners). Base64 of 64 characters has about 40 distinct
+/// ones; hex and `\u` runs (which hold a space, comma, `x` or backslash) are kept as
+/// they are.
+fn looks_encoded(run: &[u8]) -> bool {
+    let base64_only = run
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\n'));
+    if !base64_only {
+        return true;
+    }
+    let mut seen = [false; 128];
+    let mut distinct = 0;
+    for &c in run {
+        if !seen[c as usize] {
+            seen[c as usize] = true;
+            distinct += 1;
+            if distinct >= MIN_DISTINCT_BASE64_CHARS {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Visible text of an HTML document: characters outside tags, comments, `<script>` and
@@ -530,6 +575,77 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     None
 }
 
+/// Directory names that hold translations and locale data.
+pub const LOCALE_DIRS: &[&str] = &[
+    "i18n",
+    "l10n",
+    "locale",
+    "locales",
+    "lang",
+    "langs",
+    "languages",
+    "translations",
+];
+
+/// True when a path is a locale or translation file: under one of [`LOCALE_DIRS`], or
+/// named by a language tag with a region (`pt_BR.json`, `nl-NL.js`, `zh-Hans-CN.mjs`).
+pub fn is_locale_path(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split(['/', '\\']).collect();
+    let file = parts.pop().unwrap_or("");
+    if parts
+        .iter()
+        .any(|d| LOCALE_DIRS.iter().any(|l| d.eq_ignore_ascii_case(l)))
+    {
+        return true;
+    }
+    let stem = file.split('.').next().unwrap_or("");
+    let tags: Vec<&str> = stem.split(['-', '_']).collect();
+    tags.len() >= 2
+        && tags[0].len() >= 2
+        && tags[0].len() <= 3
+        && tags[0].bytes().all(|c| c.is_ascii_lowercase())
+        && tags[1..].iter().all(|t| {
+            (t.len() == 2 && t.bytes().all(|c| c.is_ascii_uppercase()))
+                || (t.len() == 4 && t.as_bytes()[0].is_ascii_uppercase())
+        })
+}
+
+/// Share of a script's characters inside string literals (`'…'`, `"…"`, `` `…` ``),
+/// quotes included; a quote in a `//` comment does not open one, and `'`/`"` strings end
+/// at the line's end. A translation table or a module that only exports text is mostly
+/// strings; code is not.
+pub fn string_literal_share(text: &str) -> f64 {
+    let b = text.as_bytes();
+    let (mut inside, mut i) = (0usize, 0usize);
+    let mut quote = 0u8;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            inside += 1;
+            if c == b'\\' {
+                i += 2;
+                inside += 1;
+                continue;
+            }
+            if c == quote || (c == b'\n' && quote != b'`') {
+                quote = 0;
+            }
+        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
+            i = find_byte(b, i, b'\n').unwrap_or(b.len());
+            continue;
+        } else if matches!(c, b'\'' | b'"' | b'`') {
+            quote = c;
+            inside += 1;
+        }
+        i += 1;
+    }
+    if b.is_empty() {
+        0.0
+    } else {
+        inside.min(b.len()) as f64 / b.len() as f64
+    }
+}
+
 /// Element statistics of an XML document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct XmlShape {
@@ -717,6 +833,50 @@ mod tests {
         assert_eq!(shape.content_elements, 2);
         let template = "<template>\n  <div class=\"card\">\n    <slot name=\"title\"></slot>\n    <button @click=\"close\">×</button>\n  </div>\n</template>\n";
         assert_eq!(html_shape(template).content_elements, 4);
+    }
+
+    #[test]
+    fn comment_banners_are_not_encoded_data() {
+        let d = EncodedDetector::new();
+        let banner = format!("// {}\n// Config\n// {}\n", "=".repeat(74), "=".repeat(74));
+        assert_eq!(d.measure(&banner), EncodedData::default());
+        let b64 = "Zm9vYmFyYmF6cXV4".repeat(6);
+        assert_eq!(d.measure(&b64).longest, b64.len());
+    }
+
+    #[test]
+    fn locale_paths_and_string_shares() {
+        for p in [
+            "pkg/locale/zh.mjs",
+            "pkg/dist/langs/tr.js",
+            "pkg/js/i18n/defaults-es_ES.js",
+            "numbro/nl-NL.js",
+            "x/pt_BR.json",
+            "x/zh-Hans-CN.json",
+        ] {
+            assert!(is_locale_path(p), "{p}");
+        }
+        for p in [
+            "src/index.js",
+            "src/de.js",
+            "lib/lang-utils.js",
+            "src/use-state.ts",
+        ] {
+            assert!(!is_locale_path(p), "{p}");
+        }
+        let table = "export default {\n  save: 'Speichern',\n  cancel: 'Abbrechen',\n  close: \"Schließen\",\n};\n";
+        assert!(
+            string_literal_share(table) > 0.3,
+            "{}",
+            string_literal_share(table)
+        );
+        let code =
+            "// it's a loop\nfor (let i = 0; i < n; i++) {\n  total += prices[i] * counts[i];\n}\n";
+        assert!(
+            string_literal_share(code) < 0.05,
+            "{}",
+            string_literal_share(code)
+        );
     }
 
     #[test]

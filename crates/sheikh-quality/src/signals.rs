@@ -6,8 +6,8 @@ use sheikh_core::{Language, Metadata};
 
 use crate::config::QualityConfig;
 use crate::detect::{
-    html_shape, xml_shape, AutogenDetector, EncodedData, EncodedDetector, FingerprintScope,
-    GeneratedBy,
+    html_shape, is_locale_path, string_literal_share, xml_shape, AutogenDetector, EncodedData,
+    EncodedDetector, FingerprintScope, GeneratedBy,
 };
 use crate::redact::Redactions;
 use crate::rules::{is_config_json, DataFile, Family, Minified};
@@ -125,6 +125,12 @@ pub struct Signals {
     /// JSON only: looks like a data file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_data: Option<bool>,
+    /// Script and JSON files under a locale path: a translation or locale table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale_table: Option<bool>,
+    /// A TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub declaration_file: bool,
     /// XML only: looks like a uniform data dump.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_data_dump: Option<bool>,
@@ -208,6 +214,21 @@ impl Measurement {
         let html = (lang == Language::Html).then(|| html_shape(text));
         let json_config = (lang == Language::Json).then(|| is_config_json(path, text));
         let json_data = json_config.map(|config| DataFile::looks_like_data(&cfg.json, &st, config));
+        let locale_table = (cfg.locale.enabled
+            && matches!(family, Family::Script | Family::Data)
+            && path.is_some_and(is_locale_path))
+        .then(|| {
+            if family == Family::Data {
+                json_config != Some(true)
+            } else {
+                string_literal_share(text) >= cfg.locale.min_string_share
+            }
+        });
+        let declaration_file = lang == Language::TypeScript
+            && path.is_some_and(|p| {
+                let p = p.to_ascii_lowercase();
+                p.ends_with(".d.ts") || p.ends_with(".d.mts") || p.ends_with(".d.cts")
+            });
         let xml_data_dump = (lang == Language::Xml && cfg.xml.enabled).then(|| {
             let shape = xml_shape(text, cfg.xml.max_distinct_names);
             !shape.capped && shape.elements >= cfg.xml.min_elements
@@ -232,6 +253,8 @@ impl Measurement {
             html_content_elements: html.map(|h| h.content_elements),
             json_config,
             json_data,
+            locale_table,
+            declaration_file,
             xml_data_dump,
             path_flags,
             syntax: SyntaxSignal::from_metadata(metadata),

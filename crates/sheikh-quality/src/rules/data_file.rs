@@ -1,6 +1,7 @@
 //! `data_file`: JSON that is data rather than configuration (StarCoder2: under 50 or
 //! over 5,000 characters; ours also over 500 lines, and optionally a minimum
-//! alphabetic share).
+//! alphabetic share), and translation and locale tables in JSON and script files
+//! (`quality.locale`: a locale path, and for scripts mostly string literals).
 //!
 //! Manifests, configs and schemas are configuration a developer writes, whatever
 //! their size (`package.json`, `tsconfig.json`, `.eslintrc.json`, a JSON Schema, an
@@ -133,7 +134,18 @@ impl Rule for DataFile {
     fn check(&self, m: &Measured<'_>) -> Option<Rejection> {
         let c = &self.cfg;
         let st = m.stats;
-        (m.signals.json_data == Some(true)).then(|| {
+        if m.signals.locale_table == Some(true) {
+            return Some(Rejection::new(
+                Reason::DataFile,
+                if m.family == super::Family::Data {
+                    "translation or locale table (JSON under a locale path)".to_string()
+                } else {
+                    "translation or locale table (script of string literals under a locale path)"
+                        .to_string()
+                },
+            ));
+        }
+        (c.enabled && m.signals.json_data == Some(true)).then(|| {
             Rejection::new(
                 Reason::DataFile,
                 format!(
@@ -151,6 +163,11 @@ impl Rule for DataFile {
     }
 
     fn margin(&self, m: &Measured<'_>) -> Option<f64> {
-        m.signals.json_data.map(|data| margin_flag(data, 0.25))
+        let s = m.signals;
+        let json = s.json_data.filter(|_| self.cfg.enabled);
+        match (json, s.locale_table) {
+            (None, None) => None,
+            (j, l) => Some(margin_flag(j == Some(true) || l == Some(true), 0.25)),
+        }
     }
 }

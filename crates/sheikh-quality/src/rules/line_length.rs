@@ -24,6 +24,16 @@ impl LineLength {
     pub fn new(cfg: LineLengthConfig) -> Self {
         LineLength { cfg }
     }
+
+    /// The mean line length limit for this document: `declaration_max_mean` for
+    /// TypeScript declaration files, else `max_mean`.
+    fn max_mean(&self, m: &Measured<'_>) -> f64 {
+        if m.signals.declaration_file {
+            self.cfg.declaration_max_mean
+        } else {
+            self.cfg.max_mean
+        }
+    }
 }
 
 impl Rule for LineLength {
@@ -46,10 +56,11 @@ impl Rule for LineLength {
                 )
             });
         }
-        if st.mean_line() > l.max_mean {
+        let max_mean = self.max_mean(m);
+        if st.mean_line() > max_mean {
             return Some(Rejection::new(
                 Reason::LineLength,
-                format!("mean line length {:.1} > {}", st.mean_line(), l.max_mean),
+                format!("mean line length {:.1} > {max_mean}", st.mean_line()),
             ));
         }
         let share = st.over_max_line_share();
@@ -74,7 +85,8 @@ impl Rule for LineLength {
             let max = l.markup_max_line as f64;
             return Some(margin_below(st.max_line as f64, max / 50.0, max));
         }
-        let mean = margin_below(st.mean_line(), 0.6 * l.max_mean, l.max_mean);
+        let max_mean = self.max_mean(m);
+        let mean = margin_below(st.mean_line(), 0.6 * max_mean, max_mean);
         let long = if st.max_line <= l.max_line {
             1.0
         } else if l.max_line_share > 0.0 {
