@@ -246,7 +246,11 @@ fn report_has_every_seed_metric_and_does_not_depend_on_threads() {
     }
     assert!(html.contains("Drops by stage and reason"));
     for d in &r.drops {
-        assert!(html.contains(&d.reason), "report.html lacks drop reason {}", d.reason);
+        assert!(
+            html.contains(&d.reason),
+            "report.html lacks drop reason {}",
+            d.reason
+        );
     }
     // Self-contained: charts are inline SVG, nothing is fetched.
     assert!(html.matches("<svg").count() >= 6);

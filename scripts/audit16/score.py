@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores the pipeline's quality decisions against the blind rubric labels (issue #16).
 
-    score.py OUT LABELS.jsonl [DECISIONS.jsonl] [> score.md]
+    score.py OUT LABELS.jsonl [DECISIONS.jsonl] [--poststratify] [> score.md]
 
 LABELS.jsonl: one line per labelled file, {"id" or "path", "sha256", "label", "reason"}
 (also "language"; ignored). "id" is the NNNN of OUT/blind/ (or the blinded file name),
@@ -34,6 +34,13 @@ a stratified random sample of the candidates, so the weighted figures remain
 population estimates for any decision rule); decision, stage, reason, detail, score
 and redaction are taken from DECISIONS, matched by path and sha256. This is how the
 rules are re-measured after a change without labelling again.
+
+--poststratify: the labelled files are weighted by post-stratification on
+OUT/decisions.jsonl instead of by OUT/audit/manifest.jsonl: a file of stratum
+(language, decision class) weighs N/n, N the stratum's size among the candidates and n
+the labelled files in it. For a labelled set whose sample can no longer be redrawn
+byte for byte (the first set's strata came from a pipeline between two commits); the
+strata are the same kind as sample.py's, so the estimates stay population estimates.
 """
 import json
 import math
@@ -111,8 +118,32 @@ def fmt(r, target=None, lower_is_better=False):
 
 
 def main():
-    out, labels_path = sys.argv[1].rstrip("/"), sys.argv[2]
-    man = [json.loads(l) for l in open(f"{out}/audit/manifest.jsonl", encoding="utf-8")]
+    post = "--poststratify" in sys.argv
+    argv = [a for a in sys.argv if a != "--poststratify"]
+    out, labels_path = argv[1].rstrip("/"), argv[2]
+    if post:
+        base = [json.loads(l) for l in open(f"{out}/decisions.jsonl", encoding="utf-8")]
+        by_path0 = {d["path"]: d for d in base}
+        cls = lambda d: "keep" if d["decision"] == "keep" else d["reason"]
+        N = defaultdict(int)
+        for d in base:
+            N[(d["language"], cls(d))] += 1
+        man = []
+        for line in open(labels_path, encoding="utf-8"):
+            if line.strip():
+                l = json.loads(line)
+                d = by_path0.get(l.get("path"))
+                if d is None:
+                    raise SystemExit(f"{out}/decisions.jsonl has no file {l.get('path')}")
+                man.append(dict(d, id=str(l.get("id")), package=d["path"].split("/", 1)[0]))
+        n = defaultdict(int)
+        for m in man:
+            n[(m["language"], cls(m))] += 1
+        for m in man:
+            m["N"], m["n"] = N[(m["language"], cls(m))], n[(m["language"], cls(m))]
+    else:
+        man = [json.loads(l) for l in open(f"{out}/audit/manifest.jsonl", encoding="utf-8")]
+    sys.argv = argv
     if len(sys.argv) > 3:
         later = {}
         for line in open(sys.argv[3], encoding="utf-8"):

@@ -19,9 +19,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Parser;
 use sheikh_core::io::AtomicFile;
-use sheikh_eval::{
-    CodeBleu, CodeBleuStats, EvalConfig, Evaluator, ExecConfig, GenerationReader,
-};
+use sheikh_eval::{CodeBleu, CodeBleuStats, EvalConfig, Evaluator, ExecConfig, GenerationReader};
 
 #[derive(Parser)]
 #[command(about = "Syntax validity, CodeBLEU and pass@k of generated code")]

@@ -850,7 +850,7 @@ mod tests {
             "pkg/locale/zh.mjs",
             "pkg/dist/langs/tr.js",
             "pkg/js/i18n/defaults-es_ES.js",
-            "numbro/nl-NL.js",
+            "numfmt/nl-NL.js",
             "x/pt_BR.json",
             "x/zh-Hans-CN.json",
         ] {

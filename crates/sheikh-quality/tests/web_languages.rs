@@ -234,7 +234,7 @@ fn translation_tables_are_data_and_i18n_code_is_not() {
     let (d, r) = judge(table, Language::JavaScript, "dist/langs/tr.js");
     assert_eq!(r, Some(Reason::DataFile));
     assert_eq!(d.metadata["quality"]["signals"]["locale_table"], true);
-    let setup = "import i18next from 'i18next';\n\n/** Loads the user's language, falling back to English. */\nexport async function setupI18n(lang) {\n  await i18next.init({ lng: lang, fallbackLng: 'en' });\n  return (key, vars) => i18next.t(key, vars);\n}\n";
+    let setup = "import { createTranslator } from './runtime';\n\n/** Loads the user's language, falling back to English. */\nexport async function setupI18n(lang) {\n  const t = await createTranslator({ lng: lang, fallbackLng: 'en' });\n  return (key, vars) => t(key, vars);\n}\n";
     assert_eq!(
         judge(setup, Language::JavaScript, "src/i18n/index.js").1,
         None
