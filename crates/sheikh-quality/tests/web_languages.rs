@@ -5,7 +5,16 @@ use sheikh_core::{Document, Filter, Language, Reason};
 use sheikh_quality::{QualityConfig, QualityFilter};
 
 fn judge(text: &str, lang: Language, path: &str) -> (Document, Option<Reason>) {
-    let f = QualityFilter::new(QualityConfig::default());
+    judge_with(QualityConfig::default(), text, lang, path)
+}
+
+fn judge_with(
+    cfg: QualityConfig,
+    text: &str,
+    lang: Language,
+    path: &str,
+) -> (Document, Option<Reason>) {
+    let f = QualityFilter::new(cfg);
     let mut d = Document::new(text, lang).with_path(path);
     let r = f.filter(&mut d).map(|r| r.reason);
     (d, r)
@@ -230,6 +239,12 @@ fn the_rule_table_is_config_data() {
 
 #[test]
 fn translation_tables_are_data_and_i18n_code_is_not() {
+    // Off by default (the blind audit set found it dropping keeps); on when asked.
+    let off = "export default {\n  save: 'Kaydet',\n  cancel: 'İptal',\n};\n";
+    assert_eq!(judge(off, Language::JavaScript, "dist/langs/tr.js").1, None);
+    let mut on = QualityConfig::default();
+    on.locale.enabled = true;
+    let judge = |text: &str, lang, path: &str| judge_with(on.clone(), text, lang, path);
     let table = "export default {\n  save: 'Kaydet',\n  cancel: 'İptal',\n  close: 'Kapat',\n  bold: 'Kalın',\n  italic: 'İtalik',\n  underline: 'Altı çizili',\n  insertLink: 'Bağlantı ekle',\n};\n";
     let (d, r) = judge(table, Language::JavaScript, "dist/langs/tr.js");
     assert_eq!(r, Some(Reason::DataFile));
