@@ -296,10 +296,17 @@ impl AutogenDetector {
     }
 }
 
-/// The line of `text` holding the bytes `start..end`.
+/// How far around a header marker its line is read for section words.
+const MARKER_CONTEXT: usize = 120;
+
+/// The line of `text` holding the bytes `start..end`, cut to [`MARKER_CONTEXT`] bytes
+/// on each side: a minified file is one line, and reading all of it for every marker
+/// made the scan quadratic.
 fn line_around(text: &str, start: usize, end: usize) -> &str {
-    let from = text[..start].rfind('\n').map_or(0, |p| p + 1);
-    let to = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    let lo = text.floor_char_boundary(start.saturating_sub(MARKER_CONTEXT));
+    let hi = text.ceil_char_boundary((end + MARKER_CONTEXT).min(text.len()));
+    let from = text[lo..start].rfind('\n').map_or(lo, |p| lo + p + 1);
+    let to = text[end..hi].find('\n').map_or(hi, |p| end + p);
     &text[from..to]
 }
 
@@ -712,6 +719,15 @@ mod tests {
         assert_eq!(d.detect(section, section.len(), None, true, None), None);
         let magic = "<!-- AUTO-GENERATED-CONTENT:START (TOC) -->\n- [a](#a)\n";
         assert_eq!(d.detect(magic, magic.len(), None, true, None), None);
+        // On a one-line (minified) file only the marker's neighbourhood is read.
+        let long = format!(
+            "{}/* end auto-generated */{}",
+            "x".repeat(5000),
+            "y".repeat(5000)
+        );
+        assert_eq!(d.detect(&long, long.len(), None, true, None), None);
+        let far = format!("/* auto-generated */{}end", "x".repeat(5000));
+        assert!(d.detect(&far, far.len(), None, true, None).is_some());
         let late = "a\nb\nc\nd\ne\nf\n// do not edit\n";
         let header_end = crate::stats::offset_of_line(late, 5);
         assert_eq!(
