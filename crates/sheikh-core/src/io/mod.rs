@@ -23,6 +23,8 @@ pub use dir::{source_walk, source_walk_with, DirectoryReader, DirectoryReaderBui
 pub use jsonl::{
     has_suffix, list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES,
 };
+#[cfg(feature = "object-store")]
+pub(crate) use output_dir::is_known_output;
 pub use output_dir::{
     check_disjoint, claim_output_dir, paths_overlap, read_success, validate_file_name,
     verify_success, write_success, SuccessEntry, SuccessManifest, RUN_MARKER, SUCCESS_FILE,
