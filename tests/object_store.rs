@@ -372,3 +372,170 @@ fn overwrite_refuses_a_prefix_sheikh_did_not_write() {
     let (store, mixed) = open(&server, "mixed");
     assert_eq!(store.list(&mixed).unwrap().len(), 3);
 }
+
+/// The Stack v2 as published: metadata rows in Parquet (read from the store by range
+/// requests), blobs fetched by `blob_id` from `content/{blob_id}` (gzip) and decoded
+/// with `src_encoding`; a missing blob is `fetch_failed`, a corrupt one
+/// `decode_failed`, a row the language pre-filter drops never fetched; order kept.
+#[test]
+fn the_stack_v2_rows_become_documents_with_fetched_blobs() {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
+    use sheikh::core::io::{StackV2Config, StackV2Reader};
+    use std::sync::Arc;
+
+    /// (blob_id, path, language, src_encoding, is_vendor, bytes of the file)
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+        Vec<u8>,
+    );
+    let server = S3Server::start();
+    let rows: Vec<Row> = vec![
+        (
+            "a1",
+            "src/a.js",
+            "JavaScript",
+            "UTF-8",
+            false,
+            b"export const a = 1;\n".to_vec(),
+        ),
+        (
+            "b2",
+            "src/b.js",
+            "JavaScript",
+            "Windows-1252",
+            false,
+            b"// caf\xe9 cr\xe8me\nlet b = 2;\n".to_vec(),
+        ),
+        (
+            "c3",
+            "src/c.ts",
+            "TypeScript",
+            "Shift_JIS",
+            false,
+            b"// \x93\xfa\x96\x7b\x8c\xea\nconst c: number = 3;\n".to_vec(),
+        ),
+        ("e5", "src/e.js", "JavaScript", "UTF-8", false, Vec::new()),
+        (
+            "f6",
+            "src/f.js",
+            "JavaScript",
+            "UTF-8",
+            false,
+            b"let f = 6;\n".to_vec(),
+        ),
+        (
+            "g7",
+            "app/g.py",
+            "Python",
+            "UTF-8",
+            false,
+            b"print(7)\n".to_vec(),
+        ),
+        (
+            "h8",
+            "lib/h.js",
+            "JavaScript",
+            "UTF-8",
+            true,
+            b"module.exports = 8;\n".to_vec(),
+        ),
+    ];
+    for (id, _, _, _, _, bytes) in &rows {
+        match *id {
+            "e5" => {} // missing
+            "f6" => put(
+                &server,
+                &format!("content/{id}"),
+                b"\x1f\x8b\x08\0garbage".to_vec(),
+            ),
+            "g7" => {} // never fetched: the pre-filter drops it first
+            _ => put(&server, &format!("content/{id}"), gzip(bytes)),
+        }
+    }
+    let mut licenses = ListBuilder::new(StringBuilder::new());
+    for _ in &rows {
+        licenses.values().append_value("MIT");
+        licenses.append(true);
+    }
+    let col = |f: &dyn Fn(&Row) -> String| -> ArrayRef {
+        Arc::new(rows.iter().map(|r| Some(f(r))).collect::<StringArray>())
+    };
+    let batch = RecordBatch::try_from_iter([
+        ("blob_id", col(&|r| r.0.to_string())),
+        ("path", col(&|r| r.1.to_string())),
+        ("repo_name", col(&|_| "acme/web".to_string())),
+        ("src_encoding", col(&|r| r.3.to_string())),
+        ("language", col(&|r| r.2.to_string())),
+        ("detected_licenses", Arc::new(licenses.finish()) as ArrayRef),
+        ("license_type", col(&|_| "permissive".to_string())),
+        (
+            "is_vendor",
+            Arc::new(rows.iter().map(|r| Some(r.4)).collect::<BooleanArray>()) as ArrayRef,
+        ),
+        (
+            "is_generated",
+            Arc::new(BooleanArray::from(vec![false; rows.len()])) as ArrayRef,
+        ),
+        (
+            "star_events_count",
+            Arc::new(Int64Array::from_iter_values(0..rows.len() as i64)) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let mut bytes = Vec::new();
+    let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    put(&server, "stack/data/JavaScript/train-00000.parquet", bytes);
+
+    let config = StackV2Config {
+        content_url: server.url("content"),
+        in_flight: 2,
+        languages: vec!["javascript".into(), "TypeScript".into()],
+        store: server.store_config(),
+        ..StackV2Config::default()
+    };
+    let reader = StackV2Reader::open(
+        Path::new(&server.url("stack/data")),
+        config,
+        small_batches(),
+    )
+    .unwrap();
+    let got = collect(reader);
+    let ids: Vec<&str> = got.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["a1", "b2", "c3", "h8"]);
+    let doc = |id: &str| got.documents.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(doc("a1").content, "export const a = 1;\n");
+    assert_eq!(doc("b2").content, "// café crème\nlet b = 2;\n");
+    assert_eq!(doc("c3").content, "// 日本語\nconst c: number = 3;\n");
+    assert_eq!(doc("c3").language, sheikh::core::Language::TypeScript);
+    assert_eq!(doc("a1").license.as_deref(), Some("permissive"));
+    assert_eq!(doc("a1").repo_name.as_deref(), Some("acme/web"));
+    assert_eq!(
+        doc("b2").metadata["star_events_count"],
+        serde_json::json!(1)
+    );
+    assert_eq!(
+        doc("a1").metadata["detected_licenses"],
+        serde_json::json!(["MIT"])
+    );
+    assert_eq!(
+        doc("h8").metadata["path_flags"],
+        serde_json::json!(["vendored"])
+    );
+    let reason = |source: &str| {
+        got.rejected
+            .iter()
+            .find(|r| r.source.ends_with(source))
+            .map(|r| r.rejection.reason)
+    };
+    assert_eq!(got.rejected.len(), 3, "{:?}", got.rejected);
+    assert_eq!(reason("content/e5"), Some(Reason::FetchFailed));
+    assert_eq!(reason("content/f6"), Some(Reason::DecodeFailed));
+    assert_eq!(reason("g7"), Some(Reason::LanguageNotSelected));
+}

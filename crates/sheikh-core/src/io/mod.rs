@@ -13,6 +13,8 @@ mod output_dir;
 mod parquet;
 mod paths;
 mod record;
+#[cfg(feature = "object-store")]
+mod stack_v2;
 mod writer;
 
 pub use atomic::AtomicFile;
@@ -32,6 +34,8 @@ pub use output_dir::{
 pub use parquet::{document_schema, documents_to_record_batch, ParquetFormat, ParquetReader};
 pub use paths::{PathFlags, VendoredPolicy};
 pub use record::FieldNames;
+#[cfg(feature = "object-store")]
+pub use stack_v2::{StackV2Config, StackV2Reader};
 pub use writer::{DocumentWriter, Record, ShardFormat, ShardedWriter, WriterOptions};
 
 use serde::{Deserialize, Serialize};
@@ -198,6 +202,15 @@ impl ReadOptions {
     /// Applies the vendored-path policy; returns a rejection when the path must be dropped.
     pub(crate) fn apply_path_policy(&self, doc: &mut Document) -> Option<Rejection> {
         let flags = PathFlags::of(doc.path.as_deref()?);
+        self.apply_path_flags(doc, flags)
+    }
+
+    /// Applies the vendored-path policy to the given flags.
+    pub(crate) fn apply_path_flags(
+        &self,
+        doc: &mut Document,
+        flags: PathFlags,
+    ) -> Option<Rejection> {
         if flags.is_empty() {
             return None;
         }
