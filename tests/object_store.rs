@@ -162,6 +162,45 @@ fn server_errors_are_retried_with_backoff() {
     assert_eq!(got.rejected[0].rejection.reason, Reason::Unreadable);
 }
 
+/// A request the server leaves unanswered past `request_timeout_secs` times out and is
+/// retried; the object is read.
+#[test]
+fn a_slow_answer_times_out_and_is_retried() {
+    let server = S3Server::start();
+    put(&server, "slow/a.jsonl", jsonl(2, "s").into_bytes());
+    server
+        .faults
+        .stall_gets("slow/a.jsonl", 1, std::time::Duration::from_secs(5));
+    let mut config = server.store_config();
+    config.request_timeout_secs = 1;
+    let (store, prefix) = Store::open(&server.url("slow"), &config).unwrap();
+    let started = std::time::Instant::now();
+    let got = collect(
+        JsonlReader::open_store(&store, &prefix, FieldNames::default(), small_batches()).unwrap(),
+    );
+    assert_eq!(got.documents.len(), 2, "{:?}", got.rejected);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// A file larger than `part_bytes` is uploaded in parts (multipart upload) and reads
+/// back byte for byte.
+#[test]
+fn large_files_are_uploaded_in_parts() {
+    let server = S3Server::start();
+    let mut config = server.store_config();
+    config.part_bytes = 5 << 20;
+    let tmp = tempfile::tempdir().unwrap();
+    let local = tmp.path().join("big.bin");
+    let data: Vec<u8> = (0..(12u32 << 20))
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
+    std::fs::write(&local, &data).unwrap();
+    let (store, path) = Store::open(&server.url("up/big.bin"), &config).unwrap();
+    assert_eq!(store.upload_file(&local, &path).unwrap(), data.len() as u64);
+    assert!(store.get(&path).unwrap().as_ref() == data.as_slice());
+}
+
 /// Parquet objects are read by range requests, row group by row group, into the same
 /// documents as the file on disk.
 #[test]
@@ -502,7 +541,7 @@ fn the_stack_v2_rows_become_documents_with_fetched_blobs() {
     };
     let reader = StackV2Reader::open(
         Path::new(&server.url("stack/data")),
-        config,
+        config.clone(),
         small_batches(),
     )
     .unwrap();
@@ -538,4 +577,70 @@ fn the_stack_v2_rows_become_documents_with_fetched_blobs() {
     assert_eq!(reason("content/e5"), Some(Reason::FetchFailed));
     assert_eq!(reason("content/f6"), Some(Reason::DecodeFailed));
     assert_eq!(reason("g7"), Some(Reason::LanguageNotSelected));
+}
+
+/// The full pipeline on The Stack v2 rows (`input.stack_v2`): fetched documents reach
+/// our Parquet, fetch and decode failures are in the books.
+#[test]
+fn the_full_pipeline_runs_on_the_stack_v2_layout() {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use sheikh::core::io::StackV2Config;
+    use std::sync::Arc;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let server = S3Server::start();
+    let files = [
+        ("0a", "src/app.js", "import { h } from './h.js';\nexport function app() {\n  return h('div', null, 'hello');\n}\n"),
+        ("1b", "src/util.ts", "export function add(a: number, b: number): number {\n  return a + b;\n}\n"),
+        ("2c", "src/missing.js", ""),
+    ];
+    for (id, _, text) in &files {
+        if !text.is_empty() {
+            put(&server, &format!("content/{id}"), gzip(text.as_bytes()));
+        }
+    }
+    let col = |i: usize| -> ArrayRef {
+        Arc::new(
+            files
+                .iter()
+                .map(|f| Some([f.0, f.1][i].to_string()))
+                .collect::<StringArray>(),
+        )
+    };
+    let utf8: ArrayRef = Arc::new(StringArray::from(vec!["UTF-8"; files.len()]));
+    let batch = RecordBatch::try_from_iter([
+        ("blob_id", col(0)),
+        ("path", col(1)),
+        ("src_encoding", utf8),
+    ])
+    .unwrap();
+    let mut bytes = Vec::new();
+    let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    put(&server, "stack/train-00000-of-00001.parquet", bytes);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = pipeline_config(root);
+    c.input.format = sheikh::core::config::InputFormat::Parquet;
+    c.input.path = server.url("stack").into();
+    c.input.stack_v2 = Some(StackV2Config {
+        content_url: server.url("content"),
+        store: server.store_config(),
+        ..StackV2Config::default()
+    });
+    c.output.path = tmp.path().join("out");
+    let summary = sheikh::run_pipeline(&c, |_| {}).unwrap();
+    summary.stats.check_balance().unwrap();
+    // Three rows read: two documents, one counted drop.
+    assert_eq!(summary.stats.read.input.docs, 3);
+    assert_eq!(
+        summary.stats.read.dropped[&Reason::FetchFailed].docs,
+        1,
+        "{:?}",
+        summary.stats.read.dropped
+    );
+    assert!(summary.stats.written.docs >= 1);
+    let inputs = std::fs::read_to_string(tmp.path().join("out/rejected/inputs.jsonl")).unwrap();
+    assert!(inputs.contains("s3://bucket/content/2c"), "{inputs}");
 }

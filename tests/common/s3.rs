@@ -24,6 +24,8 @@ pub const BUCKET: &str = "bucket";
 pub struct Faults {
     /// (substring of the request path, GET requests still to fail)
     plan: Mutex<Vec<(String, usize)>>,
+    /// (substring of the request path, GET requests still to stall, for how long)
+    stalls: Mutex<Vec<(String, usize, std::time::Duration)>>,
     served: AtomicUsize,
 }
 
@@ -31,6 +33,29 @@ impl Faults {
     /// Answers the next `times` GET requests whose path contains `key` with 500.
     pub fn fail_gets(&self, key: &str, times: usize) {
         self.plan.lock().unwrap().push((key.to_string(), times));
+    }
+
+    /// Stalls the next `times` GET requests whose path contains `key` for `delay`
+    /// before answering them (a slow server, for request timeouts).
+    pub fn stall_gets(&self, key: &str, times: usize, delay: std::time::Duration) {
+        self.stalls
+            .lock()
+            .unwrap()
+            .push((key.to_string(), times, delay));
+    }
+
+    fn stall(&self, method: &hyper::Method, path: &str) -> Option<std::time::Duration> {
+        if method != hyper::Method::GET {
+            return None;
+        }
+        let mut stalls = self.stalls.lock().unwrap();
+        for (key, left, delay) in stalls.iter_mut() {
+            if *left > 0 && path.contains(key.as_str()) {
+                *left -= 1;
+                return Some(*delay);
+            }
+        }
+        None
     }
 
     /// 500 answers given so far.
@@ -96,7 +121,11 @@ impl S3Server {
                     let handler = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                         let service = service.clone();
                         let fail = faults.take(req.method(), req.uri().path());
+                        let stall = faults.stall(req.method(), req.uri().path());
                         async move {
+                            if let Some(delay) = stall {
+                                tokio::time::sleep(delay).await;
+                            }
                             if fail {
                                 let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
                                     <Error><Code>InternalError</Code>\

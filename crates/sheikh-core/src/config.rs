@@ -71,6 +71,12 @@ pub struct InputConfig {
     /// How to reach the object store when `path` is a URL (endpoint, region, retries,
     /// concurrency; credentials come from the environment).
     pub store: StoreConfig,
+    /// Read `path` as The Stack v2's metadata rows (Parquet without content) and fetch
+    /// each file by `blob_id` from a content store (default none: `path` holds the
+    /// documents). See [`StackV2Reader`](crate::io::StackV2Reader).
+    #[cfg(feature = "object-store")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_v2: Option<crate::io::StackV2Config>,
 }
 
 impl Default for InputConfig {
@@ -83,6 +89,8 @@ impl Default for InputConfig {
             fields: FieldNames::default(),
             read: ReadOptions::default(),
             store: StoreConfig::default(),
+            #[cfg(feature = "object-store")]
+            stack_v2: None,
         }
     }
 }
@@ -155,6 +163,10 @@ impl InputConfig {
     /// [`StoreConfig::validate`]); [`open`](Self::open) and the readers call it too.
     pub fn validate(&self) -> Result<()> {
         self.read.validate()?;
+        #[cfg(feature = "object-store")]
+        if let Some(stack) = &self.stack_v2 {
+            stack.validate()?;
+        }
         self.store
             .validate("input")
             .map_err(|message| CoreError::Config {
@@ -196,6 +208,14 @@ impl InputConfig {
     /// Opens the reader this section describes.
     pub fn open(&self) -> Result<BoxReader> {
         self.validate()?;
+        #[cfg(feature = "object-store")]
+        if let Some(stack) = &self.stack_v2 {
+            return Ok(Box::new(crate::io::StackV2Reader::open(
+                &self.path,
+                stack.clone(),
+                self.read.clone(),
+            )?));
+        }
         if is_url(&self.path) {
             #[cfg(feature = "object-store")]
             return self.open_url();

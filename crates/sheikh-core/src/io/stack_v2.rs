@@ -42,6 +42,27 @@ pub struct StackV2Config {
     pub store: StoreConfig,
 }
 
+impl StackV2Config {
+    /// Checks the settings: `in_flight` at least 1, `key_template` containing
+    /// `{blob_id}`, valid store settings. The error names the key.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |message: String| CoreError::Config {
+            path: "input.stack_v2".into(),
+            message,
+        };
+        if self.in_flight == 0 {
+            return Err(bad("input.stack_v2.in_flight must be at least 1".into()));
+        }
+        if !self.key_template.contains("{blob_id}") {
+            return Err(bad(format!(
+                "input.stack_v2.key_template {:?} does not contain {{blob_id}}",
+                self.key_template
+            )));
+        }
+        self.store.validate("input.stack_v2").map_err(bad)
+    }
+}
+
 impl Default for StackV2Config {
     fn default() -> Self {
         StackV2Config {
@@ -103,21 +124,7 @@ impl StackV2Reader {
     /// object-store URL of either) and the content store of `config`. Fails when the
     /// options or settings are invalid or the rows cannot be listed.
     pub fn open(rows: &Path, config: StackV2Config, options: ReadOptions) -> Result<Self> {
-        if config.in_flight == 0 {
-            return Err(CoreError::Config {
-                path: "input.stack_v2".into(),
-                message: "input.stack_v2.in_flight must be at least 1".into(),
-            });
-        }
-        if !config.key_template.contains("{blob_id}") {
-            return Err(CoreError::Config {
-                path: "input.stack_v2".into(),
-                message: format!(
-                    "input.stack_v2.key_template {:?} does not contain {{blob_id}}",
-                    config.key_template
-                ),
-            });
-        }
+        config.validate()?;
         let rows = if is_url(rows) {
             let url = rows.to_string_lossy();
             // The rows are read with the content store's settings.

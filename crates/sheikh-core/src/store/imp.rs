@@ -305,6 +305,8 @@ impl Store {
         let upload = self
             .block_on(self.inner.put_multipart(path))
             .map_err(|e| self.error(path, e))?;
+        // WriteMultipart spawns one task per part: they run on this store's runtime.
+        let _context = self.runtime.enter();
         let mut writer = WriteMultipart::new_with_chunk_size(upload, part);
         let mut buf = vec![0u8; part];
         let result: Result<()> = loop {
