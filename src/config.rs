@@ -144,10 +144,11 @@ impl PipelineConfig {
         Ok(())
     }
 
-    /// Makes relative input/output paths relative to `base` instead of the current directory.
+    /// Makes relative input/output paths relative to `base` instead of the current
+    /// directory (object-store URLs stay as they are).
     pub fn rebase(mut self, base: &Path) -> Self {
         let fix = |p: &mut PathBuf| {
-            if p.is_relative() {
+            if p.is_relative() && !sheikh_core::store::is_url(p) {
                 *p = base.join(&*p);
             }
         };

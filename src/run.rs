@@ -154,12 +154,91 @@ fn config_error(section: &str, e: impl std::fmt::Display) -> CoreError {
 /// it must not overlap the input, and must be new or empty unless `output.overwrite` is
 /// set and it holds a previous sheikh run (which is then removed). `_SUCCESS` is written
 /// last, so a directory without it is an unfinished run.
+///
+/// `input.path` and `output.path` may be object-store URLs (`s3://bucket/prefix`, …;
+/// see [`sheikh_core::store`]). An output URL is claimed under the same rules (an empty
+/// prefix, or a previous sheikh run with `overwrite`), the run is written into a local
+/// staging directory by the same code as a local run, then uploaded — every file
+/// `_SUCCESS` lists, then `_SUCCESS` last — so the objects are byte-identical to the
+/// files of a local run; the summary's paths are then the objects' URLs.
 pub fn run_pipeline(
     config: &PipelineConfig,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<RunSummary, CoreError> {
     config.validate()?;
+    if sheikh_core::store::is_url(&config.output.path) {
+        return run_to_store(config, progress);
+    }
     config.output.claim(&config.input.path)?;
+    run_claimed(config, progress)
+}
+
+/// Whether two URLs name the same prefix or one lies under the other (by path
+/// segments, ignoring trailing slashes).
+#[cfg(feature = "object-store")]
+fn urls_overlap(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim_end_matches('/'), b.trim_end_matches('/'));
+    let under = |x: &str, y: &str| x == y || x.starts_with(&format!("{y}/"));
+    under(a, b) || under(b, a)
+}
+
+#[cfg(feature = "object-store")]
+fn run_to_store(
+    config: &PipelineConfig,
+    progress: impl FnMut(&Progress) + Send,
+) -> Result<RunSummary, CoreError> {
+    use sheikh_core::store::StagedOutput;
+    let url = config.output.path.to_string_lossy().into_owned();
+    let input = config.input.path.to_string_lossy();
+    if sheikh_core::store::is_url(&config.input.path) && urls_overlap(&input, &url) {
+        return Err(CoreError::Output {
+            path: config.output.path.clone(),
+            message: format!("overlaps the input {input}: a run never writes into its input"),
+        });
+    }
+    let staged = StagedOutput::claim(&url, &config.output.store, config.output.overwrite)?;
+    let mut local = config.clone();
+    local.output.path = staged.local_dir().to_path_buf();
+    local.output.overwrite = false;
+    local.output.claim(&local.input.path)?;
+    let mut summary = run_claimed(&local, progress)?;
+    let remote = |p: &PathBuf| PathBuf::from(staged.url_of(p));
+    summary.data_dir = remote(&summary.data_dir);
+    summary.files = summary.files.iter().map(remote).collect();
+    summary.stats_json = remote(&summary.stats_json);
+    summary.stats_md = remote(&summary.stats_md);
+    summary.report_files = summary.report_files.iter().map(remote).collect();
+    summary.success = remote(&summary.success);
+    if let Some(t) = summary.tokens.as_mut() {
+        t.dir = remote(&t.dir);
+        t.files = t.files.iter().map(remote).collect();
+        if let Some(m) = t.megatron_prefix.as_mut() {
+            *m = remote(m);
+        }
+    }
+    let uploaded = staged.commit()?;
+    tracing::info!(objects = uploaded.len(), output = %url, "uploaded the run");
+    Ok(summary)
+}
+
+#[cfg(not(feature = "object-store"))]
+fn run_to_store(
+    config: &PipelineConfig,
+    _progress: impl FnMut(&Progress) + Send,
+) -> Result<RunSummary, CoreError> {
+    Err(CoreError::Output {
+        path: config.output.path.clone(),
+        message: "is a URL, and this build has no object-store support (enable the \
+                  `object-store` feature)"
+            .into(),
+    })
+}
+
+/// Runs the pipeline into an output directory already claimed.
+fn run_claimed(
+    config: &PipelineConfig,
+    progress: impl FnMut(&Progress) + Send,
+) -> Result<RunSummary, CoreError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.runtime.threads)
         .build()

@@ -155,6 +155,20 @@ impl Run {
         work: impl AsRef<Path>,
     ) -> Result<Run> {
         let mut config = config;
+        // The staged mode's shards, links and work files are local (or shared POSIX)
+        // paths; object stores are read and written by the single-process run.
+        for (what, p) in [
+            ("input.path", config.input.path.as_path()),
+            ("output.path", config.output.path.as_path()),
+            ("the work directory", work.as_ref()),
+        ] {
+            if sheikh_core::store::is_url(p) {
+                return Err(CliError::Config(format!(
+                    "{what} {} is a URL: the staged mode (plan, filter, dedup, run) reads and writes local or shared POSIX paths; full_pipeline (sheikh::run_pipeline) reads and writes object stores",
+                    p.display()
+                )));
+            }
+        }
         let abs = |p: &Path| std::path::absolute(p).map_err(|e| CliError::io(p, e));
         config.input.path = abs(&config.input.path)?;
         config.output.path = abs(&config.output.path)?;
@@ -1220,8 +1234,13 @@ impl Iterator for FileChain {
             }
             let path = self.files.pop_front()?;
             let (fields, read) = (self.config.fields.clone(), self.config.read.clone());
-            let opened: sheikh_core::Result<BoxReader> = match self.kind {
-                InputKind::Parquet => {
+            let opened: sheikh_core::Result<BoxReader> = match (self.kind, &self.config.stack_v2) {
+                // The Stack v2's rows: each file's blobs fetched by blob_id.
+                (InputKind::Parquet, Some(stack)) => {
+                    sheikh_core::io::StackV2Reader::open(&path, stack.clone(), read)
+                        .map(|r| Box::new(r) as BoxReader)
+                }
+                (InputKind::Parquet, None) => {
                     ParquetReader::open(&path, fields, read).map(|r| Box::new(r) as BoxReader)
                 }
                 _ => JsonlReader::open(&path, fields, read).map(|r| Box::new(r) as BoxReader),

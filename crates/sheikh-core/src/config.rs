@@ -18,6 +18,7 @@ use crate::io::{
 use crate::io::{has_suffix, JSONL_SUFFIXES, PARQUET_SUFFIXES};
 use crate::pipeline::{RejectedPolicy, DEFAULT_REJECTED_MAX_BYTES};
 use crate::redact::{RejectedContent, SharedRedactor};
+use crate::store::{is_url, StoreConfig};
 
 /// Reads a YAML file into any config type (unknown keys are errors when the type says so).
 pub fn load_yaml<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
@@ -53,7 +54,9 @@ pub enum InputFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InputConfig {
-    /// File or directory to read (default `fixtures/corpus`).
+    /// File or directory to read (default `fixtures/corpus`), or an object-store URL
+    /// (`s3://bucket/prefix`, `gs://…`, `az://…`, `https://…`) of a JSONL or Parquet
+    /// object or of a prefix holding them (see [`crate::store`]).
     pub path: PathBuf,
     /// How to read it (default `auto`).
     pub format: InputFormat,
@@ -65,6 +68,15 @@ pub struct InputConfig {
     pub fields: FieldNames,
     /// Batching, size limit, vendored-path policy.
     pub read: ReadOptions,
+    /// How to reach the object store when `path` is a URL (endpoint, region, retries,
+    /// concurrency; credentials come from the environment).
+    pub store: StoreConfig,
+    /// Read `path` as The Stack v2's metadata rows (Parquet without content) and fetch
+    /// each file by `blob_id` from a content store (default none: `path` holds the
+    /// documents). See [`StackV2Reader`](crate::io::StackV2Reader).
+    #[cfg(feature = "object-store")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_v2: Option<crate::io::StackV2Config>,
 }
 
 impl Default for InputConfig {
@@ -76,6 +88,9 @@ impl Default for InputConfig {
             repo_from_top_dir: false,
             fields: FieldNames::default(),
             read: ReadOptions::default(),
+            store: StoreConfig::default(),
+            #[cfg(feature = "object-store")]
+            stack_v2: None,
         }
     }
 }
@@ -88,6 +103,9 @@ impl InputConfig {
     pub fn resolved_format(&self) -> Result<InputFormat> {
         if self.format != InputFormat::Auto {
             return Ok(self.format);
+        }
+        if is_url(&self.path) {
+            return self.resolved_url_format();
         }
         let meta = std::fs::metadata(&self.path).map_err(|e| CoreError::io(&self.path, e))?;
         if meta.is_dir() {
@@ -111,15 +129,104 @@ impl InputConfig {
         }
     }
 
-    /// Checks values that serde cannot (see [`ReadOptions::validate`]); [`open`](Self::open)
-    /// and the readers call it too.
+    /// `auto` for a URL: by its suffix, or for a prefix by the suffixes of the objects
+    /// under it (Parquet when any is `.parquet` and none is JSONL, JSONL when any is).
+    fn resolved_url_format(&self) -> Result<InputFormat> {
+        let name = self.path.to_string_lossy();
+        if has_suffix(&name, PARQUET_SUFFIXES) {
+            return Ok(InputFormat::Parquet);
+        }
+        if has_suffix(&name, JSONL_SUFFIXES) {
+            return Ok(InputFormat::Jsonl);
+        }
+        #[cfg(feature = "object-store")]
+        {
+            let (store, prefix) = crate::store::Store::open(&name, &self.store)?;
+            let objects = store.list(&prefix)?;
+            let names = || objects.iter().filter_map(|m| m.location.filename());
+            if names().any(|n| has_suffix(n, JSONL_SUFFIXES)) {
+                return Ok(InputFormat::Jsonl);
+            }
+            if names().any(|n| has_suffix(n, PARQUET_SUFFIXES)) {
+                return Ok(InputFormat::Parquet);
+            }
+        }
+        Err(CoreError::Input {
+            path: self.path.clone(),
+            message: "holds no JSONL or Parquet object (by name); give input.format, \
+                      or point at a prefix of *.jsonl[.gz|.zst] or *.parquet objects"
+                .into(),
+        })
+    }
+
+    /// Checks values that serde cannot (see [`ReadOptions::validate`],
+    /// [`StoreConfig::validate`]); [`open`](Self::open) and the readers call it too.
     pub fn validate(&self) -> Result<()> {
-        self.read.validate()
+        self.read.validate()?;
+        #[cfg(feature = "object-store")]
+        if let Some(stack) = &self.stack_v2 {
+            stack.validate()?;
+        }
+        self.store
+            .validate("input")
+            .map_err(|message| CoreError::Config {
+                path: "input.store".into(),
+                message,
+            })
+    }
+
+    /// Opens the reader of an object-store URL.
+    #[cfg(feature = "object-store")]
+    fn open_url(&self) -> Result<BoxReader> {
+        let url = self.path.to_string_lossy();
+        let format = self.resolved_format()?;
+        let (store, path) = crate::store::Store::open(&url, &self.store)?;
+        Ok(match format {
+            InputFormat::Jsonl => Box::new(JsonlReader::open_store(
+                &store,
+                &path,
+                self.fields.clone(),
+                self.read.clone(),
+            )?),
+            InputFormat::Parquet => Box::new(ParquetReader::open_store(
+                &store,
+                &path,
+                self.fields.clone(),
+                self.read.clone(),
+            )?),
+            InputFormat::Directory | InputFormat::Auto => {
+                return Err(CoreError::Input {
+                    path: self.path.clone(),
+                    message: "a source tree cannot be read from an object store; store \
+                              it as JSONL or Parquet (input.format: jsonl or parquet)"
+                        .into(),
+                })
+            }
+        })
     }
 
     /// Opens the reader this section describes.
     pub fn open(&self) -> Result<BoxReader> {
         self.validate()?;
+        #[cfg(feature = "object-store")]
+        if let Some(stack) = &self.stack_v2 {
+            return Ok(Box::new(crate::io::StackV2Reader::open(
+                &self.path,
+                stack.clone(),
+                self.read.clone(),
+            )?));
+        }
+        if is_url(&self.path) {
+            #[cfg(feature = "object-store")]
+            return self.open_url();
+            #[cfg(not(feature = "object-store"))]
+            return Err(CoreError::Input {
+                path: self.path.clone(),
+                message: "is a URL, and this build has no object-store support (enable \
+                          sheikh-core's `object-store` feature)"
+                    .into(),
+            });
+        }
         Ok(match self.resolved_format()? {
             InputFormat::Directory | InputFormat::Auto => {
                 let mut b = DirectoryReader::builder(&self.path)
@@ -159,7 +266,9 @@ pub enum OutputFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutputConfig {
-    /// Output directory (default `target/sheikh-out`).
+    /// Output directory (default `target/sheikh-out`), or an object-store URL
+    /// (`s3://bucket/prefix`; the run is staged locally and uploaded, `_SUCCESS` last,
+    /// see [`crate::store::StagedOutput`]).
     pub path: PathBuf,
     /// File format of the kept documents (default `parquet`).
     pub format: OutputFormat,
@@ -178,6 +287,8 @@ pub struct OutputConfig {
     /// its `_SUCCESS`, or under sheikh's output names after a killed run) is removed; a
     /// directory holding anything else is refused. See [`claim_output_dir`].
     pub overwrite: bool,
+    /// How to reach the object store when `path` is a URL.
+    pub store: StoreConfig,
 }
 
 impl Default for OutputConfig {
@@ -190,6 +301,7 @@ impl Default for OutputConfig {
             rejected_content: RejectedContent::Redacted,
             rejected_max_bytes: DEFAULT_REJECTED_MAX_BYTES,
             overwrite: false,
+            store: StoreConfig::default(),
         }
     }
 }
@@ -205,6 +317,7 @@ impl OutputConfig {
         if self.path.as_os_str().is_empty() {
             return Err(bad("output.path is empty".into()));
         }
+        self.store.validate("output").map_err(bad)?;
         self.shards.validate("output.shards").map_err(bad)
     }
 

@@ -56,6 +56,16 @@ pub enum CoreError {
         /// What is wrong.
         message: String,
     },
+    /// An object-store request failed (after its retries) on a URL.
+    #[cfg(feature = "object-store")]
+    #[error("{url}: {source}")]
+    Store {
+        /// The object's or prefix's URL.
+        url: String,
+        /// The `object_store` error.
+        #[source]
+        source: object_store::Error,
+    },
     /// A stage failed.
     #[error(transparent)]
     Stage(#[from] crate::stage::StageError),

@@ -40,6 +40,7 @@ mod provenance;
 mod redact;
 mod stage;
 mod stats;
+pub mod store;
 
 pub use document::{Document, Metadata};
 pub use error::{CoreError, Result};

@@ -28,6 +28,12 @@ pub enum Reason {
     MalformedRecord,
     /// A Parquet/JSONL file that is truncated or corrupt past this point.
     CorruptFile,
+    /// A row's content could not be fetched from its content store (missing object,
+    /// forbidden, the store failing after its retries): The Stack v2 by `blob_id`.
+    FetchFailed,
+    /// A fetched blob could not be decoded: corrupt compression, or bytes that are not
+    /// text in the row's `src_encoding`.
+    DecodeFailed,
     /// A directory entry that is not a regular file: a symlink (when links are not
     /// followed), a FIFO, a socket or a device file.
     NotRegularFile,
@@ -84,6 +90,8 @@ impl Reason {
             Reason::Unreadable => "unreadable",
             Reason::MalformedRecord => "malformed_record",
             Reason::CorruptFile => "corrupt_file",
+            Reason::FetchFailed => "fetch_failed",
+            Reason::DecodeFailed => "decode_failed",
             Reason::NotRegularFile => "not_regular_file",
             Reason::VendoredPath => "vendored_path",
             Reason::LanguageNotSelected => "language_not_selected",
@@ -233,6 +241,8 @@ mod tests {
         for r in [
             Reason::InvalidUtf8,
             Reason::NotRegularFile,
+            Reason::FetchFailed,
+            Reason::DecodeFailed,
             Reason::NearDuplicate,
             Reason::LowLanguageConfidence,
             Reason::Other,

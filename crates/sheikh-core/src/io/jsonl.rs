@@ -167,6 +167,9 @@ fn open_decoded(mut input: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufR
 enum Source {
     Path(PathBuf),
     Stream(String, Box<dyn Read + Send>),
+    /// An object, opened (one GET, streamed) when its turn comes.
+    #[cfg(feature = "object-store")]
+    Object(crate::store::Store, crate::store::ObjectPath),
 }
 
 /// The input being read.
@@ -210,6 +213,33 @@ impl JsonlReader {
         let files = list_files(path.as_ref(), JSONL_SUFFIXES)?;
         Ok(Self::with_sources(
             files.into_iter().map(Source::Path).collect(),
+            fields,
+            options,
+        ))
+    }
+
+    /// Opens the JSONL objects at `path` in `store`: the objects under the prefix whose
+    /// names end in one of [`JSONL_SUFFIXES`] (sorted by key), or the object itself.
+    /// Each object is streamed by one GET when its turn comes (memory: one network
+    /// chunk plus one line); an object that cannot be fetched (missing, forbidden, the
+    /// store failing after its retries) is one `unreadable` rejection naming its URL, a
+    /// body that breaks off or a corrupt `.gz`/`.zst` one `corrupt_file` rejection, as
+    /// for local files. Fails when the options are invalid or the prefix cannot be
+    /// listed.
+    #[cfg(feature = "object-store")]
+    pub fn open_store(
+        store: &crate::store::Store,
+        path: &crate::store::ObjectPath,
+        fields: FieldNames,
+        options: ReadOptions,
+    ) -> Result<Self> {
+        options.validate()?;
+        let objects = store.list_files(path, JSONL_SUFFIXES)?;
+        Ok(Self::with_sources(
+            objects
+                .into_iter()
+                .map(|m| Source::Object(store.clone(), m.location))
+                .collect(),
             fields,
             options,
         ))
@@ -351,6 +381,17 @@ impl Iterator for JsonlReader {
                     }
                     Source::Stream(name, stream) => {
                         let opened = open_decoded(stream).map_err(|e| format!("{name}: {e}"));
+                        (name, opened)
+                    }
+                    #[cfg(feature = "object-store")]
+                    Source::Object(store, path) => {
+                        let name = store.url(&path);
+                        let opened = store
+                            .reader(&path)
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| {
+                                open_decoded(Box::new(r)).map_err(|e| format!("{name}: {e}"))
+                            });
                         (name, opened)
                     }
                 };

@@ -13,6 +13,8 @@ mod output_dir;
 mod parquet;
 mod paths;
 mod record;
+#[cfg(feature = "object-store")]
+mod stack_v2;
 mod writer;
 
 pub use atomic::AtomicFile;
@@ -23,6 +25,8 @@ pub use dir::{source_walk, source_walk_with, DirectoryReader, DirectoryReaderBui
 pub use jsonl::{
     has_suffix, list_files, JsonlFormat, JsonlReader, JSONL_SUFFIXES, PARQUET_SUFFIXES,
 };
+#[cfg(feature = "object-store")]
+pub(crate) use output_dir::is_known_output;
 pub use output_dir::{
     check_disjoint, claim_output_dir, paths_overlap, read_success, validate_file_name,
     verify_success, write_success, SuccessEntry, SuccessManifest, RUN_MARKER, SUCCESS_FILE,
@@ -30,6 +34,8 @@ pub use output_dir::{
 pub use parquet::{document_schema, documents_to_record_batch, ParquetFormat, ParquetReader};
 pub use paths::{PathFlags, VendoredPolicy};
 pub use record::FieldNames;
+#[cfg(feature = "object-store")]
+pub use stack_v2::{StackV2Config, StackV2Reader};
 pub use writer::{DocumentWriter, Record, ShardFormat, ShardedWriter, WriterOptions};
 
 use serde::{Deserialize, Serialize};
@@ -196,6 +202,15 @@ impl ReadOptions {
     /// Applies the vendored-path policy; returns a rejection when the path must be dropped.
     pub(crate) fn apply_path_policy(&self, doc: &mut Document) -> Option<Rejection> {
         let flags = PathFlags::of(doc.path.as_deref()?);
+        self.apply_path_flags(doc, flags)
+    }
+
+    /// Applies the vendored-path policy to the given flags.
+    pub(crate) fn apply_path_flags(
+        &self,
+        doc: &mut Document,
+        flags: PathFlags,
+    ) -> Option<Rejection> {
         if flags.is_empty() {
             return None;
         }

@@ -43,6 +43,13 @@ const KNOWN_OUTPUTS: &[&str] = &[
     "timings.json",
 ];
 
+/// Whether `name` is one of the top-level names sheikh runs write (`data`, `stats.json`,
+/// …), which an overwrite of an unfinished run may remove.
+#[cfg(feature = "object-store")]
+pub(crate) fn is_known_output(name: &str) -> bool {
+    KNOWN_OUTPUTS.contains(&name)
+}
+
 /// The manifest version written.
 const SUCCESS_VERSION: u32 = 1;
 

@@ -8,8 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
-    ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -148,16 +147,135 @@ fn enc_path(enc: &ArrowWriter<AtomicFile>) -> PathBuf {
 /// without a content column rejects each of its rows as `malformed_record`. A panic of
 /// the Parquet decoder on hostile bytes is caught and treated like a decoding error.
 pub struct ParquetReader {
-    files: std::vec::IntoIter<PathBuf>,
+    files: std::vec::IntoIter<ParquetInput>,
     current: Option<FileState>,
     lost: Option<LostRows>,
     ctx: RecordCtx,
 }
 
+/// A Parquet object and the store it lives in.
+#[cfg(feature = "object-store")]
+struct RemoteObject {
+    store: crate::store::Store,
+    meta: crate::store::ObjectMeta,
+}
+
+/// One Parquet input: a local file or an object of a store.
+enum ParquetInput {
+    Local(PathBuf),
+    #[cfg(feature = "object-store")]
+    Object(Box<RemoteObject>),
+}
+
+impl ParquetInput {
+    /// The name used in rejection sources: the path or the URL.
+    fn name(&self) -> String {
+        match self {
+            ParquetInput::Local(p) => p.display().to_string(),
+            #[cfg(feature = "object-store")]
+            ParquetInput::Object(o) => o.store.url(&o.meta.location),
+        }
+    }
+
+    /// The size in bytes, as far as known.
+    fn size(&self) -> u64 {
+        match self {
+            ParquetInput::Local(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            #[cfg(feature = "object-store")]
+            ParquetInput::Object(o) => o.meta.size,
+        }
+    }
+}
+
+/// An open Parquet input.
+enum OpenInput {
+    Local(File),
+    #[cfg(feature = "object-store")]
+    Object(Box<RemoteObject>),
+}
+
+#[cfg(feature = "object-store")]
+impl OpenInput {
+    /// The async reader of an object: range requests through `object_store`.
+    fn object_reader(
+        store: &crate::store::Store,
+        meta: &crate::store::ObjectMeta,
+    ) -> ObjectFileReader {
+        ObjectFileReader {
+            store: store.object_store(),
+            meta: meta.clone(),
+        }
+    }
+}
+
+/// Parquet's async file reader over one object: the footer and the column chunks of a
+/// row group are fetched by range requests (`get_range`, `get_ranges`, which coalesces
+/// nearby ranges), never the whole object.
+#[cfg(feature = "object-store")]
+#[derive(Debug, Clone)]
+struct ObjectFileReader {
+    store: Arc<dyn object_store::ObjectStore>,
+    meta: crate::store::ObjectMeta,
+}
+
+#[cfg(feature = "object-store")]
+impl parquet::arrow::async_reader::AsyncFileReader for ObjectFileReader {
+    fn get_bytes(
+        &mut self,
+        range: std::ops::Range<u64>,
+    ) -> futures::future::BoxFuture<'_, parquet::errors::Result<bytes::Bytes>> {
+        use futures::FutureExt;
+        async move {
+            object_store::ObjectStoreExt::get_range(&*self.store, &self.meta.location, range)
+                .await
+                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))
+        }
+        .boxed()
+    }
+
+    fn get_byte_ranges(
+        &mut self,
+        ranges: Vec<std::ops::Range<u64>>,
+    ) -> futures::future::BoxFuture<'_, parquet::errors::Result<Vec<bytes::Bytes>>> {
+        use futures::FutureExt;
+        async move {
+            self.store
+                .get_ranges(&self.meta.location, &ranges)
+                .await
+                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))
+        }
+        .boxed()
+    }
+
+    fn get_metadata<'a>(
+        &'a mut self,
+        options: Option<&'a ArrowReaderOptions>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        parquet::errors::Result<Arc<parquet::file::metadata::ParquetMetaData>>,
+    > {
+        use futures::FutureExt;
+        async move {
+            let size = self.meta.size;
+            let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+                .with_arrow_reader_options(options)
+                .load_and_finish(self, size)
+                .await?;
+            Ok(Arc::new(metadata))
+        }
+        .boxed()
+    }
+}
+
+/// Arrow batches of one row group, from a local file or from a store (each batch
+/// awaited on the store's runtime).
+type GroupBatches =
+    Box<dyn Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>> + Send>;
+
 /// The file being read.
 struct FileState {
-    path: PathBuf,
-    file: File,
+    name: String,
+    input: OpenInput,
     metadata: ArrowReaderMetadata,
     parts: Vec<Part>,
     next_group: usize,
@@ -167,7 +285,7 @@ struct FileState {
 /// The row group being read.
 struct GroupState {
     index: usize,
-    reader: ParquetRecordBatchReader,
+    reader: GroupBatches,
     /// File row number of the group's first row.
     first_row: u64,
     /// Rows in the group, by the footer.
@@ -206,7 +324,44 @@ impl ParquetReader {
             }
         }
         Ok(ParquetReader {
-            files: files.into_iter(),
+            files: files
+                .into_iter()
+                .map(ParquetInput::Local)
+                .collect::<Vec<_>>()
+                .into_iter(),
+            current: None,
+            lost: None,
+            ctx: RecordCtx::new(fields, options),
+        })
+    }
+
+    /// Opens the Parquet objects at `path` in `store`: the objects under the prefix
+    /// whose names end in `.parquet` (sorted by key), or the object itself. Footers and
+    /// row groups are read by range requests (`ParquetObjectReader`): memory is one row
+    /// group's column chunks plus one batch, as for local files, and the books are the
+    /// same (a footer that cannot be fetched or decoded is one `corrupt_file`
+    /// rejection, a row group failing after the store's retries rejects its rows).
+    /// Fails when the options are invalid or the prefix cannot be listed.
+    #[cfg(feature = "object-store")]
+    pub fn open_store(
+        store: &crate::store::Store,
+        path: &crate::store::ObjectPath,
+        fields: FieldNames,
+        options: ReadOptions,
+    ) -> Result<Self> {
+        options.validate()?;
+        let objects = store.list_files(path, PARQUET_SUFFIXES)?;
+        Ok(ParquetReader {
+            files: objects
+                .into_iter()
+                .map(|meta| {
+                    ParquetInput::Object(Box::new(RemoteObject {
+                        store: store.clone(),
+                        meta,
+                    }))
+                })
+                .collect::<Vec<_>>()
+                .into_iter(),
             current: None,
             lost: None,
             ctx: RecordCtx::new(fields, options),
@@ -214,11 +369,37 @@ impl ParquetReader {
     }
 
     /// Opens one file: its footer, checked for consistent row counts.
-    fn open_file(&self, path: &Path) -> std::result::Result<FileState, String> {
-        let file = File::open(path).map_err(|e| e.to_string())?;
-        let metadata = guard(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+    fn open_file(&self, source: &ParquetInput) -> std::result::Result<FileState, String> {
+        let (input, metadata) = match source {
+            ParquetInput::Local(path) => {
+                let file = File::open(path).map_err(|e| e.to_string())?;
+                let metadata =
+                    guard(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
+                        .map_err(|e| e.to_string())?
+                        .map_err(|e| e.to_string())?;
+                (OpenInput::Local(file), metadata)
+            }
+            #[cfg(feature = "object-store")]
+            ParquetInput::Object(o) => {
+                let (store, meta) = (&o.store, &o.meta);
+                let mut reader = OpenInput::object_reader(store, meta);
+                let metadata = guard(|| {
+                    store.block_on(ArrowReaderMetadata::load_async(
+                        &mut reader,
+                        ArrowReaderOptions::new(),
+                    ))
+                })
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+                (
+                    OpenInput::Object(Box::new(RemoteObject {
+                        store: store.clone(),
+                        meta: meta.clone(),
+                    })),
+                    metadata,
+                )
+            }
+        };
         let pm = metadata.metadata();
         let mut sum = 0i64;
         for rg in pm.row_groups() {
@@ -238,8 +419,8 @@ impl ParquetReader {
             .fields
             .assign(metadata.schema().fields().iter().map(|f| f.name().as_str()));
         Ok(FileState {
-            path: path.to_path_buf(),
-            file,
+            name: source.name(),
+            input,
             metadata,
             parts,
             next_group: 0,
@@ -275,13 +456,42 @@ impl ParquetReader {
             .map(|rg| rg.num_rows() as u64)
             .sum();
         let rows = pm.row_group(index).num_rows() as u64;
-        let file = state.file.try_clone().map_err(|e| e.to_string())?;
-        let reader =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(file, state.metadata.clone())
+        let batch_rows = self.group_batch_rows(state, index);
+        let reader: GroupBatches = match &state.input {
+            OpenInput::Local(file) => {
+                let file = file.try_clone().map_err(|e| e.to_string())?;
+                Box::new(
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(
+                        file,
+                        state.metadata.clone(),
+                    )
+                    .with_row_groups(vec![index])
+                    .with_batch_size(batch_rows)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+                )
+            }
+            #[cfg(feature = "object-store")]
+            OpenInput::Object(o) => {
+                let (store, meta) = (&o.store, &o.meta);
+                let stream = parquet::arrow::ParquetRecordBatchStreamBuilder::new_with_metadata(
+                    OpenInput::object_reader(store, meta),
+                    state.metadata.clone(),
+                )
                 .with_row_groups(vec![index])
-                .with_batch_size(self.group_batch_rows(state, index))
+                .with_batch_size(batch_rows)
                 .build()
                 .map_err(|e| e.to_string())?;
+                let store = store.clone();
+                let mut stream = Box::pin(stream);
+                Box::new(std::iter::from_fn(move || {
+                    use futures::StreamExt;
+                    store.block_on(stream.next()).map(|r| {
+                        r.map_err(|e| arrow_schema::ArrowError::ExternalError(Box::new(e)))
+                    })
+                }))
+            }
+        };
         Ok(GroupState {
             index,
             reader,
@@ -337,7 +547,7 @@ impl ParquetReader {
         if end >= sizes.len() {
             group.batch = None;
         }
-        let path = state.path.display().to_string();
+        let path = state.name.clone();
         let parts = &state.parts;
         let ctx = &self.ctx;
         let results: Vec<_> = (0..slice.num_rows())
@@ -606,13 +816,13 @@ impl Iterator for ParquetReader {
                 return Some(Ok(batch));
             }
             let Some(mut state) = self.current.take() else {
-                let path = self.files.next()?;
-                match self.open_file(&path) {
+                let input = self.files.next()?;
+                match self.open_file(&input) {
                     Ok(state) => {
                         if !state.parts.contains(&Part::Content) {
                             let rows = state.metadata.metadata().file_metadata().num_rows();
                             self.lost = Some(LostRows {
-                                source: path.display().to_string(),
+                                source: input.name(),
                                 next: 0,
                                 end: rows as u64,
                                 reason: Reason::MalformedRecord,
@@ -631,8 +841,8 @@ impl Iterator for ParquetReader {
                         return Some(Ok(ReadBatch {
                             documents: Vec::new(),
                             rejected: vec![RejectedInput {
-                                source: path.display().to_string(),
-                                bytes: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+                                source: input.name(),
+                                bytes: input.size(),
                                 rejection: Rejection::new(
                                     Reason::CorruptFile,
                                     format!(
@@ -645,7 +855,7 @@ impl Iterator for ParquetReader {
                     }
                 }
             };
-            let source = state.path.display().to_string();
+            let source = state.name.clone();
             match state.group.as_mut() {
                 None => {
                     let index = state.next_group;
