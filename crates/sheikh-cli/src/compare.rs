@@ -303,22 +303,17 @@ pub fn compare_outputs(
         t.outputs.megatron = false;
         t.outputs.parquet = false;
         t.outputs.copy_tokenizer = false;
-        let mut w = DatasetWriter::new(&t, scratch)
-            .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
+        let mut w = DatasetWriter::new(&t, scratch).map_err(CliError::from)?;
         let mut batch = Vec::new();
         for doc in reference_documents(&reference.join("data"))? {
             batch.push(doc?);
             if batch.len() >= 1024 {
-                w.write_batch(&batch)
-                    .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
+                w.write_batch(&batch).map_err(CliError::from)?;
                 batch.clear();
             }
         }
-        w.write_batch(&batch)
-            .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
-        let summary = w
-            .finish()
-            .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
+        w.write_batch(&batch).map_err(CliError::from)?;
+        let summary = w.finish().map_err(CliError::from)?;
         let flat = summary
             .flat
             .ok_or_else(|| CliError::Plan("no flat token file".into()))?;

@@ -13,6 +13,18 @@ pub enum CliError {
     /// A staged-deduplication step failed.
     #[error(transparent)]
     Dedup(#[from] sheikh_dedup::DedupError),
+    /// Tokenizing or writing the training dataset failed.
+    #[error("tokenize: {0}")]
+    Tokenize(#[from] sheikh_tokenize::TokenizeError),
+    /// The code-comment pair extraction failed.
+    #[error("pairs: {0}")]
+    Syntax(#[from] sheikh_syntax::SyntaxError),
+    /// The on-device plan or its report failed.
+    #[error("ondevice: {0}")]
+    OnDevice(#[from] sheikh_ondevice::OnDeviceError),
+    /// The worker thread pool could not be built.
+    #[error("runtime.threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
     /// An I/O error on a path.
     #[error("{path}: {source}")]
     Io {
@@ -35,7 +47,8 @@ pub enum CliError {
     /// config, an unknown shard, missing outputs of an earlier step.
     #[error("{0}")]
     Plan(String),
-    /// A configuration this mode cannot run.
+    /// A configuration this mode cannot run (only configuration: failures of the
+    /// other crates keep their own typed variant and source).
     #[error("config: {0}")]
     Config(String),
 }

@@ -238,7 +238,7 @@ impl Run {
         rayon::ThreadPoolBuilder::new()
             .num_threads(self.config.runtime.threads)
             .build()
-            .map_err(|e| CliError::Config(format!("runtime.threads: {e}")))
+            .map_err(CliError::from)
     }
 
     fn task<T: Serialize + Send>(
@@ -677,8 +677,7 @@ impl Run {
             if self.config.pairs.enabled {
                 let mut pc = self.config.pairs.clone();
                 pc.prefix = format!("{}-{shard:05}", pc.prefix);
-                let stage = PairStage::new(pc, st.out("pairs"))
-                    .map_err(|e| CliError::Config(format!("pairs: {e}")))?;
+                let stage = PairStage::new(pc, st.out("pairs")).map_err(CliError::from)?;
                 pair_stats = Some(stage.stats());
                 pipeline.push(Box::new(stage));
             }
@@ -793,8 +792,7 @@ impl Run {
             // One copy of the tokenizer for all shards (by `report`), not one per shard.
             let mut tcfg = tcfg.clone();
             tcfg.outputs.copy_tokenizer = false;
-            let mut writer = DatasetWriter::new(&tcfg, &dir)
-                .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
+            let mut writer = DatasetWriter::new(&tcfg, &dir).map_err(CliError::from)?;
             for file in &inputs {
                 let reader: BoxReader = match self.config.output.format {
                     OutputFormat::Parquet => Box::new(ParquetReader::open(
@@ -811,12 +809,10 @@ impl Run {
                 for batch in throttled(reader, self.throttle) {
                     writer
                         .write_batch(&batch?.documents)
-                        .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
+                        .map_err(CliError::from)?;
                 }
             }
-            let mut summary = writer
-                .finish()
-                .map_err(|e| CliError::Config(format!("tokenize: {e}")))?;
+            let mut summary = writer.finish().map_err(CliError::from)?;
             // Name the files where they will be once committed.
             let fin = self.output().join(&rel);
             let fix = |p: &mut PathBuf| {
@@ -950,7 +946,7 @@ impl Run {
             if let Some((_, ts)) = &tokens {
                 inputs.tables.push(
                     sheikh::report::context_coverage_table(ts, &self.config.ondevice.contexts)
-                        .map_err(|e| CliError::Config(format!("ondevice: {e}")))?,
+                        .map_err(CliError::from)?,
                 );
             }
             let report = DataReport::build(inputs);
@@ -965,7 +961,7 @@ impl Run {
                 .config
                 .ondevice
                 .report(buckets)
-                .map_err(|e| CliError::Config(format!("ondevice: {e}")))?;
+                .map_err(CliError::from)?;
             write_text(&st.out("ondevice.md"), &ondevice)?;
             Ok(serde_json::json!({
                 "read": stats.read.input.docs,
