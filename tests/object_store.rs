@@ -579,6 +579,62 @@ fn the_stack_v2_rows_become_documents_with_fetched_blobs() {
     assert_eq!(reason("g7"), Some(Reason::LanguageNotSelected));
 }
 
+/// A blob stored larger than the document limit is refused from its size (`too_large`)
+/// before its body is read; a blob within it next to it still becomes a document.
+#[test]
+fn a_stack_v2_blob_stored_over_the_limit_is_too_large_unread() {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use sheikh::core::io::{StackV2Config, StackV2Reader};
+    use std::sync::Arc;
+
+    let server = S3Server::start();
+    // 300 kB that gzip can not shrink (a xorshift stream), stored over 100 kB + 64 KiB.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let noise: Vec<u8> = (0..300_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    put(&server, "content/big1", gzip(&noise));
+    put(&server, "content/ok2", gzip(b"export const ok = 2;\n"));
+    let col = |v: [&str; 2]| -> ArrayRef { Arc::new(StringArray::from(v.to_vec())) };
+    let batch = RecordBatch::try_from_iter([
+        ("blob_id", col(["big1", "ok2"])),
+        ("path", col(["src/big.js", "src/ok.js"])),
+        ("language", col(["JavaScript", "JavaScript"])),
+        ("src_encoding", col(["UTF-8", "UTF-8"])),
+    ])
+    .unwrap();
+    let mut bytes = Vec::new();
+    let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    put(&server, "rows/train-00000.parquet", bytes);
+    let config = StackV2Config {
+        content_url: server.url("content"),
+        store: server.store_config(),
+        ..StackV2Config::default()
+    };
+    let options = ReadOptions {
+        max_doc_bytes: 100_000,
+        ..ReadOptions::default()
+    };
+    let got =
+        collect(StackV2Reader::open(Path::new(&server.url("rows")), config, options).unwrap());
+    let ids: Vec<&str> = got.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["ok2"]);
+    assert_eq!(got.rejected.len(), 1, "{:?}", got.rejected);
+    assert_eq!(got.rejected[0].rejection.reason, Reason::TooLarge);
+    assert!(
+        got.rejected[0].rejection.detail.contains("stored blob"),
+        "{:?}",
+        got.rejected[0]
+    );
+}
+
 /// The full pipeline on The Stack v2 rows (`input.stack_v2`): fetched documents reach
 /// our Parquet, fetch and decode failures are in the books.
 #[test]

@@ -181,8 +181,12 @@ impl StackV2Reader {
         }
         if !self.config.extensions.is_empty() {
             let path = row.path.as_deref().unwrap_or("");
-            let exts: Vec<&str> = self.config.extensions.iter().map(String::as_str).collect();
-            if !has_suffix(path, &exts) {
+            if !self
+                .config
+                .extensions
+                .iter()
+                .any(|e| has_suffix(path, &[e.as_str()]))
+            {
                 return Some(Rejection::new(
                     Reason::LanguageNotSelected,
                     format!("pre-filter: extension of {path:?}"),
@@ -203,20 +207,35 @@ impl StackV2Reader {
                 (d, key)
             })
             .collect();
+        // A blob stored larger than the document limit (plus 64 KiB for gzip's framing,
+        // which adds a few bytes per 64 KiB block even to incompressible text) can not
+        // become a document: it is refused from its size, before its body is read, so
+        // one hostile object can not fill memory.
+        let max_stored = self.ctx.options.max_doc_bytes as u64 + 64 * 1024;
         let fetched: Vec<(
             Document,
             Option<ObjectPath>,
-            std::result::Result<bytes::Bytes, String>,
+            std::result::Result<bytes::Bytes, (Reason, String)>,
         )> = self.content.block_on(
             futures::stream::iter(keyed)
                 .map(|(d, key)| {
                     let store = store.clone();
                     async move {
                         let got = match &key {
-                            None => Err("not a valid blob_id".to_string()),
+                            None => Err((Reason::FetchFailed, "not a valid blob_id".to_string())),
                             Some(k) => match object_store::ObjectStoreExt::get(&*store, k).await {
-                                Ok(r) => r.bytes().await.map_err(|e| e.to_string()),
-                                Err(e) => Err(e.to_string()),
+                                Ok(r) if r.meta.size > max_stored => Err((
+                                    Reason::TooLarge,
+                                    format!(
+                                        "stored blob of {} bytes, over the limit of {max_stored}",
+                                        r.meta.size
+                                    ),
+                                )),
+                                Ok(r) => r
+                                    .bytes()
+                                    .await
+                                    .map_err(|e| (Reason::FetchFailed, e.to_string())),
+                                Err(e) => Err((Reason::FetchFailed, e.to_string())),
                             },
                         };
                         (d, key, got)
@@ -246,7 +265,7 @@ impl StackV2Reader {
                             "blob_id is not a plain name of letters and digits".into(),
                         ))
                     }
-                    (_, Err(e)) => return Err(reject(0, Reason::FetchFailed, e)),
+                    (_, Err((reason, e))) => return Err(reject(0, reason, e)),
                     (_, Ok(b)) => b,
                 };
                 let size = blob.len() as u64;
