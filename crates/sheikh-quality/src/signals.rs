@@ -2,6 +2,7 @@
 //! taken once per document.
 
 use serde::Serialize;
+use sheikh_core::io::has_suffix;
 use sheikh_core::{Language, Metadata};
 
 use crate::config::QualityConfig;
@@ -225,10 +226,7 @@ impl Measurement {
             }
         });
         let declaration_file = lang == Language::TypeScript
-            && path.is_some_and(|p| {
-                let p = p.to_ascii_lowercase();
-                p.ends_with(".d.ts") || p.ends_with(".d.mts") || p.ends_with(".d.cts")
-            });
+            && path.is_some_and(|p| has_suffix(p, &[".d.ts", ".d.mts", ".d.cts"]));
         let xml_data_dump = (lang == Language::Xml && cfg.xml.enabled).then(|| {
             let shape = xml_shape(text, cfg.xml.max_distinct_names);
             !shape.capped && shape.elements >= cfg.xml.min_elements

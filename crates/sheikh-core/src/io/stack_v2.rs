@@ -212,11 +212,7 @@ impl StackV2Reader {
         // become a document: it is refused from its size, before its body is read, so
         // one hostile object can not fill memory.
         let max_stored = self.ctx.options.max_doc_bytes as u64 + 64 * 1024;
-        let fetched: Vec<(
-            Document,
-            Option<ObjectPath>,
-            std::result::Result<bytes::Bytes, (Reason, String)>,
-        )> = self.content.block_on(
+        let fetched: Vec<(Document, Option<ObjectPath>, Fetched)> = self.content.block_on(
             futures::stream::iter(keyed)
                 .map(|(d, key)| {
                     let store = store.clone();
@@ -301,6 +297,9 @@ impl StackV2Reader {
             .collect()
     }
 }
+
+/// A blob's bytes, or why it was not fetched (the rejection's reason and detail).
+type Fetched = std::result::Result<bytes::Bytes, (Reason, String)>;
 
 /// The document of a row with its blob's bytes.
 fn row_document(

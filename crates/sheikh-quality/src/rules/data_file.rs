@@ -10,6 +10,7 @@
 //! [`CONFIG_FILE_SUFFIXES`]) or by content (a `"$schema"`, `"openapi"` or `"swagger"`
 //! key at the top).
 
+use sheikh_core::io::has_suffix;
 use sheikh_core::{Reason, Rejection};
 
 use super::{margin_flag, Measured, Rule, RuleId};
@@ -78,14 +79,15 @@ pub const CONFIG_FILE_PREFIXES: &[&str] = &["tsconfig", "jsconfig", ".eslintrc",
 /// keys at its top.
 pub fn is_config_json(path: Option<&str>, text: &str) -> bool {
     if let Some(path) = path {
-        let name = path
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(path)
-            .to_ascii_lowercase();
-        if CONFIG_FILE_NAMES.contains(&name.as_str())
-            || CONFIG_FILE_SUFFIXES.iter().any(|s| name.ends_with(s))
-            || (name.ends_with(".json") && CONFIG_FILE_PREFIXES.iter().any(|p| name.starts_with(p)))
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let starts = |p: &str| {
+            name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+        };
+        if CONFIG_FILE_NAMES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+            || has_suffix(name, CONFIG_FILE_SUFFIXES)
+            || (has_suffix(name, &[".json"]) && CONFIG_FILE_PREFIXES.iter().any(|p| starts(p)))
         {
             return true;
         }
