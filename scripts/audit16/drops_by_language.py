@@ -11,29 +11,21 @@ counted under language "(reader)"). Prints a markdown table: per language, docum
 kept, kept at or above the quality threshold (metadata.quality.above_threshold), and
 the drops per reason of the quality stage, then the other stages' drops.
 """
-import glob
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pipeline_out import documents  # noqa: E402
 from collections import Counter, defaultdict
 
 out = sys.argv[1].rstrip("/")
 
 
-def records(pattern):
-    for fn in sorted(glob.glob(pattern)):
-        if os.path.basename(fn) == "inputs.jsonl":
-            continue
-        with open(fn, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
-
-
 kept, good = Counter(), Counter()
 drops = defaultdict(Counter)
 below = Counter()
-for d in records(f"{out}/data/*.jsonl"):
+for d in documents(f"{out}/data/*.jsonl"):
     lang = d.get("language") or "?"
     kept[lang] += 1
     q = (d.get("metadata") or {}).get("quality") or {}
@@ -41,7 +33,7 @@ for d in records(f"{out}/data/*.jsonl"):
         good[lang] += 1
     for why in q.get("below_threshold") or []:
         below[why] += 1
-for d in records(f"{out}/rejected/*.jsonl"):
+for d in documents(f"{out}/rejected/*.jsonl"):
     lang = d.get("language") or "?"
     ev = [e for e in d.get("provenance", []) if e.get("action") == "dropped"]
     e = ev[-1] if ev else {}

@@ -20,25 +20,17 @@ quality score (metadata.quality.score; none for inputs that never became documen
 pipeline output does not mention get decision "missing" (there should be none).
 Also writes OUT/decisions.md, the counts by language and decision/reason.
 """
-import glob
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pipeline_out import documents  # noqa: E402
 from collections import Counter, defaultdict
 
 out = sys.argv[1].rstrip("/")
 files_root = os.path.realpath(f"{out}/files")
 pipe = f"{out}/pipeline"
-
-
-def docs(pattern):
-    for fn in sorted(glob.glob(pattern)):
-        if os.path.basename(fn) == "inputs.jsonl":
-            continue
-        with open(fn, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
 
 
 def key(d):
@@ -57,11 +49,11 @@ def redaction_note(d):
 
 
 found = {}
-for d in docs(f"{pipe}/data/*.jsonl"):
+for d in documents(f"{pipe}/data/*.jsonl"):
     found[key(d)] = dict(decision="keep", stage=None, reason=None, detail=None,
                          pipeline_language=d.get("language"), redacted=redaction_note(d),
                          **quality(d))
-for d in docs(f"{pipe}/rejected/*.jsonl"):
+for d in documents(f"{pipe}/rejected/*.jsonl"):
     drops = [e for e in d.get("provenance", []) if e.get("action") == "dropped"]
     e = drops[-1] if drops else {}
     found[key(d)] = dict(decision="drop", stage=e.get("stage"), reason=e.get("reason"),
